@@ -1,0 +1,1 @@
+pub use icpfit_core::*;
