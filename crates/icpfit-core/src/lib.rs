@@ -1,9 +1,28 @@
-//! # icpfit-core (skeleton)
+//! # icpfit-core
+//!
+//! All domain logic of icpfit, with no Python and no Arrow: a columnar
+//! [`table::AccountTable`] of deals and customers, typed [`outcome`]s, a
+//! deterministic synthetic CRM generator with a planted truth ([`synth`]),
+//! the statistics kernels ([`stats`]) and the predictor ranking ([`rank`]).
+//!
+//! ```
+//! use icpfit_core::table::{AccountTable, CsvOptions};
+//!
+//! let csv = "account_id,industry,employees,outcome\n\
+//!            a1,fintech,120,won\n\
+//!            a2,retail,35,lost\n";
+//! let table = AccountTable::from_csv_reader(csv.as_bytes(), &CsvOptions::default())?;
+//! assert_eq!(table.n_rows(), 2);
+//! assert_eq!(table.numeric("employees")?, &[120.0, 35.0]);
+//! # Ok::<(), icpfit_core::Error>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod error;
 pub mod evidence;
 pub mod stats;
+pub mod table;
 
 pub use error::{Error, Result};
 pub use evidence::EvidenceLevel;
+pub use table::{AccountTable, Column, CsvOptions, Schema};

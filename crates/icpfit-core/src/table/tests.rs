@@ -1,0 +1,570 @@
+//! Ingest tests: inference, explicit schemas, every documented error, round trips.
+
+use super::*;
+use crate::error::Error;
+
+fn read(text: &str) -> crate::Result<AccountTable> {
+    AccountTable::from_csv_reader(text.as_bytes(), &CsvOptions::default())
+}
+
+fn read_with(text: &str, opts: &CsvOptions) -> crate::Result<AccountTable> {
+    AccountTable::from_csv_reader(text.as_bytes(), opts)
+}
+
+const DEALS: &str = "\
+account_id,industry,employees,arr,is_partner,close_date,tech_stack,outcome
+a1,fintech,120,1200000,yes,2025-01-15,Salesforce;Snowflake,won
+a2,retail,35,,no,2025-02-01,HubSpot,lost
+a3,fintech,NA,800000,y,2025-03-30,,won
+a4,Healthtech,900,5000000,N,2025-04-02,Salesforce; dbt ,lost
+";
+
+#[test]
+fn infers_every_kind_and_default_roles() {
+    let t = read(DEALS).unwrap();
+    assert_eq!((t.n_rows(), t.n_cols()), (4, 8));
+    let kinds: Vec<Kind> = t.schema().fields().iter().map(|f| f.kind).collect();
+    use Kind::*;
+    assert_eq!(
+        kinds,
+        vec![
+            Text,
+            Categorical,
+            Numeric,
+            Numeric,
+            Flag,
+            Date,
+            TagSet,
+            Categorical
+        ]
+    );
+    assert_eq!(t.schema().field("account_id").unwrap().role, Role::Id);
+    assert_eq!(t.schema().field("outcome").unwrap().role, Role::Outcome);
+    assert_eq!(t.schema().field("close_date").unwrap().role, Role::Outcome);
+    assert_eq!(
+        t.schema().field("employees").unwrap().dimension,
+        Dimension::Firmographic
+    );
+    assert_eq!(
+        t.schema().field("tech_stack").unwrap().dimension,
+        Dimension::Technographic
+    );
+
+    let emp = t.numeric("employees").unwrap();
+    assert_eq!(emp[0], 120.0);
+    assert!(emp[2].is_nan(), "NA is missing");
+    assert!(t.numeric("arr").unwrap()[1].is_nan(), "empty is missing");
+    assert_eq!(t.flag("is_partner").unwrap(), &[1, 0, 1, 0]);
+    assert_eq!(
+        t.date("close_date").unwrap()[0],
+        date::parse_iso("2025-01-15").unwrap()
+    );
+    let ind = t.categorical("industry").unwrap();
+    assert_eq!(
+        ind.levels(),
+        &["Healthtech", "fintech", "retail"],
+        "sorted dictionary, case kept by default"
+    );
+    assert_eq!(ind.get(0), Some("fintech"));
+    let tags = t.tag_set("tech_stack").unwrap();
+    assert_eq!(tags.tags(), &["HubSpot", "Salesforce", "Snowflake", "dbt"]);
+    assert_eq!(tags.get(0), Some(vec!["Salesforce", "Snowflake"]));
+    assert_eq!(tags.get(2), None, "an empty cell is a missing stack");
+    assert_eq!(
+        tags.get(3),
+        Some(vec!["Salesforce", "dbt"]),
+        "tags are trimmed"
+    );
+    assert_eq!(t.text("account_id").unwrap().get(3), Some("a4"));
+    assert!(t.warnings().is_empty());
+}
+
+#[test]
+fn folding_case_merges_levels() {
+    let opts = CsvOptions {
+        fold_case: true,
+        ..Default::default()
+    };
+    let t = read_with("id,industry\n1,Fintech\n2,fintech\n3,FINTECH\n", &opts).unwrap();
+    assert_eq!(t.categorical("industry").unwrap().levels(), &["fintech"]);
+}
+
+#[test]
+fn explicit_schema_overrides_inference() {
+    let spec = SchemaSpec::from_toml(
+        r#"
+        [[columns]]
+        name = "employees"
+        kind = "categorical"
+        dimension = "stage"
+        [[columns]]
+        name = "is_partner"
+        kind = "flag"
+        [[columns]]
+        name = "owner"
+        role = "ignore"
+        "#,
+    )
+    .unwrap();
+    let opts = CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    };
+    let t = read_with(
+        "id,employees,is_partner,owner\n1,120,1,ann\n2,35,0,bob\n",
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(
+        t.schema().field("employees").unwrap().kind,
+        Kind::Categorical
+    );
+    assert_eq!(
+        t.schema().field("employees").unwrap().dimension,
+        Dimension::Stage
+    );
+    assert_eq!(t.flag("is_partner").unwrap(), &[1, 0]);
+    assert_eq!(t.schema().field("owner").unwrap().role, Role::Ignore);
+}
+
+#[test]
+fn declared_numeric_with_a_bad_value_names_line_column_and_value() {
+    let spec =
+        SchemaSpec::from_json(r#"{"columns":[{"name":"employees","kind":"numeric"}]}"#).unwrap();
+    let opts = CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    };
+    let mut text = String::from("id,employees\n");
+    for i in 0..15 {
+        text.push_str(&format!("a{i},{}\n", 10 * i));
+    }
+    text.push_str("a15,12k\n");
+    let err = read_with(&text, &opts).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 17, column `employees`: expected a number, found `12k`"
+    );
+    assert!(matches!(err, Error::Parse { .. }));
+}
+
+#[test]
+fn an_almost_numeric_column_is_an_error_not_a_silent_category() {
+    let mut text = String::from("id,employees\n");
+    for i in 0..40 {
+        text.push_str(&format!("a{i},{}\n", 10 + i));
+    }
+    text.push_str("a40,12k\n");
+    let err = read(&text).unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "line 42, column `employees`: expected a number (40 of 41 values are numbers"
+        ),
+        "{err}"
+    );
+    assert!(err.ends_with("found `12k`"), "{err}");
+    // With few values a mixed column is simply categorical.
+    let t = read("id,size\n1,10\n2,large\n").unwrap();
+    assert_eq!(t.schema().field("size").unwrap().kind, Kind::Categorical);
+}
+
+#[test]
+fn lenient_numbers_accept_currency_and_separators() {
+    let opts = CsvOptions {
+        lenient_numbers: true,
+        ..Default::default()
+    };
+    let t = read_with("id,acv\n1,\"$1,200.50\"\n2,€900\n3,\"1 000\"\n", &opts).unwrap();
+    assert_eq!(t.numeric("acv").unwrap(), &[1200.5, 900.0, 1000.0]);
+    let strict = read("id,acv\n1,\"$1,200.50\"\n2,€900\n").unwrap();
+    assert_eq!(
+        strict.schema().field("acv").unwrap().kind,
+        Kind::Categorical
+    );
+}
+
+#[test]
+fn missing_tokens_are_configurable() {
+    let t = read("id,x\n1,N/A\n2,null\n3,-\n4,5\n").unwrap();
+    assert_eq!(
+        t.numeric("x")
+            .unwrap()
+            .iter()
+            .filter(|v| v.is_nan())
+            .count(),
+        3
+    );
+    let opts = CsvOptions {
+        missing_tokens: vec!["?".into()],
+        ..Default::default()
+    };
+    let t = read_with("id,x\n1,?\n2,\n3,5\n", &opts).unwrap();
+    // Only `?` is missing now, so the empty cell is a category level.
+    assert_eq!(t.schema().field("x").unwrap().kind, Kind::Categorical);
+    assert_eq!(t.column("x").unwrap().missing_count(), 1);
+}
+
+#[test]
+fn duplicate_ids_name_both_lines() {
+    let err = read("account_id,x\na,1\nb,2\na,3\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 4, column `account_id`: duplicate id `a` (first seen at line 2)"
+    );
+    let opts = CsvOptions {
+        unique_ids: false,
+        ..Default::default()
+    };
+    assert_eq!(
+        read_with("account_id,x\na,1\na,3\n", &opts)
+            .unwrap()
+            .n_rows(),
+        2
+    );
+}
+
+#[test]
+fn ragged_rows_are_errors() {
+    let err = read("id,x,y\n1,2,3\n2,3\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 3: expected 3 fields as in the header, found 2"
+    );
+    let err = read("id,x\n1,2\n2,3,4\n").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::RaggedRow {
+                expected: 2,
+                found: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    let err = read("").unwrap_err();
+    assert!(matches!(err, Error::EmptyInput { .. }));
+    assert_eq!(
+        err.to_string(),
+        "the CSV input is empty: expected a header line naming the columns"
+    );
+    let t = read("account_id,employees,industry\n").unwrap();
+    assert_eq!(t.n_rows(), 0);
+    assert_eq!(t.n_cols(), 3);
+    assert!(t.warnings().is_empty(), "no rows is not all-missing");
+}
+
+#[test]
+fn an_all_missing_column_is_kept_and_reported() {
+    let t = read("id,nps,x\n1,,1\n2,NA,2\n").unwrap();
+    assert_eq!(t.schema().field("nps").unwrap().kind, Kind::Numeric);
+    assert!(t.numeric("nps").unwrap().iter().all(|v| v.is_nan()));
+    assert_eq!(
+        t.warnings(),
+        &[IngestWarning::AllMissing {
+            column: "nps".into()
+        }]
+    );
+}
+
+#[test]
+fn header_problems() {
+    assert_eq!(
+        read("id,x,x\n1,2,3\n").unwrap_err().to_string(),
+        "column `x` appears more than once in the header"
+    );
+    let err = read("id,,y\n1,2,3\n").unwrap_err().to_string();
+    assert!(err.contains("header field 2 is empty"), "{err}");
+    let t = read("\u{feff}id,x\n1,2\n").unwrap();
+    assert_eq!(t.schema().fields()[0].name, "id", "BOM is stripped");
+}
+
+#[test]
+fn blank_lines_and_multiline_fields_keep_line_numbers_right() {
+    let spec = SchemaSpec::from_json(r#"{"columns":[{"name":"x","kind":"numeric"}]}"#).unwrap();
+    let opts = CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    };
+    let err = read_with("id,note,x\n1,\"two\nlines\",1\n2,ok,oops\n", &opts).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 4, column `x`: expected a number, found `oops`"
+    );
+    let err = read_with("id,note,x\n1,a,1\n\n2,ok,oops\n", &opts).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 4, column `x`: expected a number, found `oops`"
+    );
+}
+
+#[test]
+fn invalid_utf8_names_the_line() {
+    let mut bytes = b"id,x\n1,a\n2,".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.push(b'\n');
+    let err = AccountTable::from_csv_reader(&bytes[..], &CsvOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "line 3: malformed CSV: column `x` is not valid UTF-8");
+}
+
+#[test]
+fn bad_dates_and_flags_when_declared() {
+    let spec = SchemaSpec::from_json(
+        r#"{"columns":[{"name":"d","kind":"date"},{"name":"f","kind":"flag"}]}"#,
+    )
+    .unwrap();
+    let opts = CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    };
+    let err = read_with("id,d,f\n1,2025-02-30,yes\n", &opts)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "line 2, column `d`: expected a date YYYY-MM-DD, found `2025-02-30`"
+    );
+    let err = read_with("id,d,f\n1,2025-02-03,maybe\n", &opts)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "line 2, column `f`: expected true/false, yes/no, y/n, t/f or 1/0, found `maybe`"
+    );
+}
+
+#[test]
+fn file_errors_name_the_file() {
+    let err = AccountTable::read_csv("no/such/file.csv", &CsvOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("cannot read `no/such/file.csv`"), "{err}");
+    let dir = std::env::temp_dir().join(format!("icpfit-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("deals.csv");
+    std::fs::write(&path, "id,x\n1,2\n2\n").unwrap();
+    let err = AccountTable::read_csv(&path, &CsvOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("deals.csv: line 3: expected 2 fields as in the header, found 1"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unknown_and_wrong_kind_columns() {
+    let t = read(DEALS).unwrap();
+    assert_eq!(
+        t.numeric("employes").unwrap_err().to_string(),
+        "no column named `employes`; did you mean `employees`?"
+    );
+    assert_eq!(
+        t.numeric("industry").unwrap_err().to_string(),
+        "column `industry` is categorical, expected numeric"
+    );
+}
+
+#[test]
+fn csv_round_trip_is_exact() {
+    let t = read(DEALS).unwrap();
+    let mut out = Vec::new();
+    t.write_csv(&mut out).unwrap();
+    let spec = SchemaSpec {
+        columns: t
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| ColumnSpec {
+                name: f.name.clone(),
+                kind: Some(f.kind),
+                role: Some(f.role),
+                dimension: Some(f.dimension),
+            })
+            .collect(),
+        strict: true,
+    };
+    let back = read_with(
+        std::str::from_utf8(&out).unwrap(),
+        &CsvOptions {
+            schema: Some(spec),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(back.schema(), t.schema());
+    assert_eq!(back.n_rows(), t.n_rows());
+    for (a, b) in t.columns().iter().zip(back.columns()) {
+        for i in 0..t.n_rows() {
+            assert_eq!(a.display_value(i), b.display_value(i));
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Deal {
+    account_id: String,
+    industry: &'static str,
+    employees: Option<u32>,
+    is_partner: bool,
+    tech_stack: Vec<&'static str>,
+}
+
+#[test]
+fn records_build_the_same_table_as_csv() {
+    let deals = vec![
+        Deal {
+            account_id: "a1".into(),
+            industry: "fintech",
+            employees: Some(120),
+            is_partner: true,
+            tech_stack: vec!["Salesforce", "Snowflake"],
+        },
+        Deal {
+            account_id: "a2".into(),
+            industry: "retail",
+            employees: None,
+            is_partner: false,
+            tech_stack: vec![],
+        },
+    ];
+    let t = AccountTable::from_records(&deals, &CsvOptions::default()).unwrap();
+    let names: Vec<&str> = t
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "account_id",
+            "industry",
+            "employees",
+            "is_partner",
+            "tech_stack"
+        ],
+        "field order kept"
+    );
+    assert_eq!(t.numeric("employees").unwrap()[0], 120.0);
+    assert!(t.numeric("employees").unwrap()[1].is_nan());
+    assert_eq!(t.flag("is_partner").unwrap(), &[1, 0]);
+    assert_eq!(
+        t.tag_set("tech_stack").unwrap().get(1),
+        Some(vec![]),
+        "an empty list is no tags, not missing"
+    );
+    let csv = "account_id,industry,employees,is_partner,tech_stack\na1,fintech,120,true,Salesforce;Snowflake\na2,retail,,false,;\n";
+    assert_same(&read(csv).unwrap(), &t);
+}
+
+/// Equal schemas and equal values (NaN == NaN), row by row.
+fn assert_same(a: &AccountTable, b: &AccountTable) {
+    assert_eq!(a.schema(), b.schema());
+    assert_eq!(a.n_rows(), b.n_rows());
+    for (x, y) in a.columns().iter().zip(b.columns()) {
+        for i in 0..a.n_rows() {
+            assert_eq!(x.display_value(i), y.display_value(i));
+        }
+    }
+}
+
+#[test]
+fn record_errors_name_the_row() {
+    let dup = vec![
+        Deal {
+            account_id: "a".into(),
+            industry: "x",
+            employees: Some(1),
+            is_partner: true,
+            tech_stack: vec![],
+        },
+        Deal {
+            account_id: "a".into(),
+            industry: "x",
+            employees: Some(1),
+            is_partner: true,
+            tech_stack: vec![],
+        },
+    ];
+    let err = AccountTable::from_records(&dup, &CsvOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "row 1, column `account_id`: duplicate id `a` (first seen at row 0)"
+    );
+    let empty: Vec<Deal> = vec![];
+    assert!(matches!(
+        AccountTable::from_records(&empty, &CsvOptions::default()),
+        Err(Error::EmptyInput { .. })
+    ));
+    let maps = vec![
+        serde_json::json!({"id": "a", "x": 1}),
+        serde_json::json!({"id": "b", "y": 1}),
+    ];
+    let err = AccountTable::from_records(&maps, &CsvOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row 1 has fields"), "{err}");
+}
+
+#[test]
+fn from_columns_checks_lengths_and_names() {
+    let ok = AccountTable::from_columns(vec![
+        ("employees".into(), Column::Numeric(vec![1.0, 2.0])),
+        ("won".into(), Column::Flag(vec![1, 0])),
+    ])
+    .unwrap();
+    assert_eq!(ok.schema().field("won").unwrap().role, Role::Outcome);
+    let err = AccountTable::from_columns(vec![
+        ("a".into(), Column::Numeric(vec![1.0, 2.0])),
+        ("b".into(), Column::Numeric(vec![1.0])),
+    ])
+    .unwrap_err();
+    assert_eq!(err.to_string(), "`column `b`` has 1 values, expected 2");
+    let err = AccountTable::from_columns(vec![
+        ("a".into(), Column::Numeric(vec![1.0])),
+        ("a".into(), Column::Numeric(vec![1.0])),
+    ])
+    .unwrap_err();
+    assert!(matches!(err, Error::DuplicateColumn { .. }));
+}
+
+#[test]
+fn take_selects_rows_and_memory_is_accounted() {
+    let t = read(DEALS).unwrap();
+    let sub = t.take(&[3, 0]).unwrap();
+    assert_eq!(sub.text("account_id").unwrap().get(0), Some("a4"));
+    assert_eq!(
+        sub.tag_set("tech_stack").unwrap().get(1),
+        Some(vec!["Salesforce", "Snowflake"])
+    );
+    assert!(t.take(&[9]).is_err());
+    assert!(t.heap_bytes() >= t.raw_bytes());
+}
+
+#[test]
+fn summary_describes_each_column() {
+    let t = read(DEALS).unwrap();
+    let s = t.summary();
+    let emp = s.iter().find(|c| c.name == "employees").unwrap();
+    assert_eq!(
+        (emp.missing, emp.min, emp.max),
+        (1, Some(35.0), Some(900.0))
+    );
+    assert_eq!(
+        s.iter().find(|c| c.name == "industry").unwrap().levels,
+        Some(3)
+    );
+    let shown = t.to_string();
+    assert!(shown.starts_with("4 rows x 8 columns"), "{shown}");
+    assert!(shown.contains("2025-01-15"), "{shown}");
+}
