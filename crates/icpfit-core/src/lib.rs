@@ -21,6 +21,7 @@
 pub mod error;
 pub mod evidence;
 pub mod stats;
+pub mod synth;
 pub mod table;
 
 pub use error::{Error, Result};

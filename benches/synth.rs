@@ -1,0 +1,1 @@
+fn main() {} // replaced by the real bench in the next commits

@@ -1,0 +1,1 @@
+//! Deterministic synthetic CRM generator with a planted truth (being written).

@@ -1,0 +1,1 @@
+fn main() {} // replaced in the next commits
