@@ -147,14 +147,16 @@ fn scan_runs(s: &SortedSample, use_weights: bool, mut f: impl FnMut(&Run)) -> Re
     };
     for (i, (&x, &y)) in s.values.iter().zip(s.labels).enumerate() {
         if x != run.value {
-            if !(x > run.value) {
+            if x.is_nan() {
                 return Err(Error::invalid(
                     "values",
-                    if x.is_nan() {
-                        format!("row {i} is NaN; drop NaN first")
-                    } else {
-                        format!("not sorted ascending: row {i} ({x}) follows {}", run.value)
-                    },
+                    format!("row {i} is NaN; drop NaN first"),
+                ));
+            }
+            if x < run.value {
+                return Err(Error::invalid(
+                    "values",
+                    format!("not sorted ascending: row {i} ({x}) follows {}", run.value),
                 ));
             }
             f(&run);
