@@ -110,104 +110,101 @@ struct Totals {
     w2_neg: f64,
 }
 
-#[inline]
-fn weight_at(weights: Option<&[f64]>, i: usize) -> Result<f64> {
-    match weights {
-        None => Ok(1.0),
-        Some(ws) => {
-            let w = ws[i];
-            if w.is_finite() && w >= 0.0 {
-                Ok(w)
-            } else {
-                Err(Error::invalid(
-                    "weights",
-                    format!("row {i}: weight {w} must be finite and >= 0"),
-                ))
-            }
-        }
+/// Calls `f` on every run of tied values, ascending, validating order, NaN
+/// and weights on the way. `use_weights = false` ignores `s.weights`.
+/// Returns the totals (sums of the run sums, in the order `f` saw them, so
+/// that a second pass reproduces them bit for bit). One pass, no allocation.
+fn scan_runs(s: &SortedSample, use_weights: bool, f: impl FnMut(&Run)) -> Result<Totals> {
+    s.check_lengths()?;
+    match s.weights {
+        Some(w) if use_weights => scan_impl::<true>(s.values, s.labels, w, f),
+        _ => scan_impl::<false>(s.values, s.labels, &[], f),
     }
 }
 
-/// Calls `f` on every run of tied values, ascending, validating order, NaN
-/// and weights on the way. `use_weights = false` ignores `s.weights`.
-/// Returns the totals. One pass, no allocation.
-fn scan_runs(s: &SortedSample, use_weights: bool, mut f: impl FnMut(&Run)) -> Result<Totals> {
-    s.check_lengths()?;
-    let weights = if use_weights { s.weights } else { None };
+/// The pass of [`scan_runs`], monomorphised for weighted / unweighted
+/// samples. The per-row work is branch-free in the label (class-indexed
+/// accumulators, index 1 = positive); the only branches are the run
+/// boundary and the validity checks, both predictable.
+fn scan_impl<const WEIGHTED: bool>(
+    values: &[f64],
+    labels: &[bool],
+    weights: &[f64],
+    mut f: impl FnMut(&Run),
+) -> Result<Totals> {
     let mut t = Totals::default();
-    let Some(&first) = s.values.first() else {
+    let Some(&first) = values.first() else {
         return Ok(t);
     };
     if first.is_nan() {
         return Err(Error::invalid("values", "row 0 is NaN; drop NaN first"));
     }
-    let mut run = Run {
-        value: first,
-        ..Run::default()
+    let mut run = Run::default();
+    let mut value = first;
+    let mut cnt = [0u64; 2];
+    let mut wsum = [0.0f64; 2];
+    let mut w2 = [0.0f64; 2];
+    let mut flush = |value: f64, cnt: &mut [u64; 2], wsum: &mut [f64; 2], run: &mut Run| {
+        let ws = if WEIGHTED {
+            *wsum
+        } else {
+            [cnt[0] as f64, cnt[1] as f64]
+        };
+        run.value = value;
+        run.n_neg = cnt[0];
+        run.n_pos = cnt[1];
+        run.w_neg = ws[0];
+        run.w_pos = ws[1];
+        run.cum_n_neg += cnt[0];
+        run.cum_n_pos += cnt[1];
+        run.cum_w_neg += ws[0];
+        run.cum_w_pos += ws[1];
+        f(run);
+        *cnt = [0; 2];
+        *wsum = [0.0; 2];
     };
-    for (i, (&x, &y)) in s.values.iter().zip(s.labels).enumerate() {
-        if x != run.value {
+    for (i, (&x, &y)) in values.iter().zip(labels).enumerate() {
+        if x != value {
             if x.is_nan() {
                 return Err(Error::invalid(
                     "values",
                     format!("row {i} is NaN; drop NaN first"),
                 ));
             }
-            if x < run.value {
+            if x < value {
                 return Err(Error::invalid(
                     "values",
-                    format!("not sorted ascending: row {i} ({x}) follows {}", run.value),
+                    format!("not sorted ascending: row {i} ({x}) follows {value}"),
                 ));
             }
-            f(&run);
-            run = Run {
-                value: x,
-                n_pos: 0,
-                n_neg: 0,
-                w_pos: 0.0,
-                w_neg: 0.0,
-                ..run
-            };
+            flush(value, &mut cnt, &mut wsum, &mut run);
+            value = x;
         }
-        let w = weight_at(weights, i)?;
-        if y {
-            run.n_pos += 1;
-            run.cum_n_pos += 1;
-            run.w_pos += w;
-            run.cum_w_pos += w;
-            t.w2_pos += w * w;
-        } else {
-            run.n_neg += 1;
-            run.cum_n_neg += 1;
-            run.w_neg += w;
-            run.cum_w_neg += w;
-            t.w2_neg += w * w;
+        let k = usize::from(y);
+        cnt[k] += 1;
+        if WEIGHTED {
+            let w = weights[i];
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::invalid(
+                    "weights",
+                    format!("row {i}: weight {w} must be finite and >= 0"),
+                ));
+            }
+            wsum[k] += w;
+            w2[k] += w * w;
         }
     }
-    f(&run);
+    flush(value, &mut cnt, &mut wsum, &mut run);
     t.n_pos = run.cum_n_pos;
     t.n_neg = run.cum_n_neg;
     t.w_pos = run.cum_w_pos;
     t.w_neg = run.cum_w_neg;
-    Ok(t)
-}
-
-/// Class totals without scanning runs (labels and weights only).
-fn totals(s: &SortedSample, use_weights: bool) -> Result<Totals> {
-    s.check_lengths()?;
-    let weights = if use_weights { s.weights } else { None };
-    let mut t = Totals::default();
-    for (i, &y) in s.labels.iter().enumerate() {
-        let w = weight_at(weights, i)?;
-        if y {
-            t.n_pos += 1;
-            t.w_pos += w;
-            t.w2_pos += w * w;
-        } else {
-            t.n_neg += 1;
-            t.w_neg += w;
-            t.w2_neg += w * w;
-        }
+    if WEIGHTED {
+        t.w2_neg = w2[0];
+        t.w2_pos = w2[1];
+    } else {
+        t.w2_neg = t.w_neg;
+        t.w2_pos = t.w_pos;
     }
     Ok(t)
 }
@@ -390,10 +387,12 @@ pub struct Ks {
 /// small samples give larger p-values than the limit law used here. The
 /// limit law is O(1), the exact law O(n₁n₂).
 ///
-/// Errors: as [`roc_auc`]. Two O(n) passes (class totals, then the runs).
+/// Errors: as [`roc_auc`]. Two O(n) passes (class totals, then the runs:
+/// the ECDFs need the totals).
 pub fn ks_two_sample(s: &SortedSample) -> Result<Ks> {
     let weighted = s.weights.is_some();
-    let t = totals(s, weighted)?;
+    // Pass 1: class totals (validates the sample too).
+    let t = scan_runs(s, weighted, |_| {})?;
     require_two_classes(&t, "Kolmogorov-Smirnov", weighted)?;
     let (w1, w2) = if weighted {
         (t.w_pos, t.w_neg)
