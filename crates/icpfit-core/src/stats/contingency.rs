@@ -27,6 +27,10 @@ pub struct Contingency {
 
 impl Contingency {
     /// An all-zero `rows × cols` table.
+    ///
+    /// # Panics
+    /// If `rows * cols` overflows `usize` (the fallible constructors return
+    /// an error instead).
     pub fn new(rows: usize, cols: usize) -> Self {
         Self {
             rows,
@@ -38,10 +42,11 @@ impl Contingency {
     /// A table from row-major cells (`cells.len()` must be `rows * cols`;
     /// every cell finite and `>= 0`).
     pub fn from_cells(rows: usize, cols: usize, cells: Vec<f64>) -> Result<Self> {
-        if cells.len() != rows * cols {
+        let size = checked_size(rows, cols)?;
+        if cells.len() != size {
             return Err(Error::LengthMismatch {
                 what: "contingency cells".into(),
-                expected: rows * cols,
+                expected: size,
                 found: cells.len(),
             });
         }
@@ -90,6 +95,7 @@ impl Contingency {
                 found: w.len(),
             });
         }
+        checked_size(rows, cols)?;
         let mut t = Self::new(rows, cols);
         for (i, (&r, &c)) in row_codes.iter().zip(col_codes).enumerate() {
             let (r, c) = (r as usize, c as usize);
@@ -134,6 +140,7 @@ impl Contingency {
                 found: w.len(),
             });
         }
+        checked_size(levels, 2)?;
         let mut t = Self::new(levels, 2);
         for (i, (&r, &y)) in codes.iter().zip(labels).enumerate() {
             let r = r as usize;
@@ -274,6 +281,15 @@ impl Contingency {
     }
 }
 
+fn checked_size(rows: usize, cols: usize) -> Result<usize> {
+    rows.checked_mul(cols).ok_or_else(|| {
+        Error::invalid(
+            "rows",
+            format!("a {rows} x {cols} table has more cells than memory can address"),
+        )
+    })
+}
+
 fn code_error(name: &str, row: usize, code: usize, bound: usize) -> Error {
     Error::invalid(
         name,
@@ -336,6 +352,9 @@ mod tests {
         assert!(Contingency::from_binary(&[0], &[], None, 3).is_err());
         assert!(Contingency::from_cells(2, 2, vec![1.0; 3]).is_err());
         assert!(Contingency::from_cells(1, 2, vec![1.0, -2.0]).is_err());
+        assert!(Contingency::from_codes(&[], &[], None, usize::MAX, 2).is_err());
+        assert!(Contingency::from_binary(&[], &[], None, usize::MAX).is_err());
+        assert!(Contingency::from_cells(usize::MAX, 3, vec![]).is_err());
         let mut t = Contingency::new(2, 2);
         assert!(t.merge(&Contingency::new(2, 3)).is_err());
         t.add(0, 0, f64::INFINITY);

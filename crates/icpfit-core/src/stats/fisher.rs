@@ -11,7 +11,7 @@ pub const FISHER_MAX_TOTAL: u64 = 10_000_000;
 
 /// Relative tolerance of the two-sided rule: a table counts as "at least as
 /// extreme" when its probability is `<= p_observed * (1 + 1e-7)` (as R's
-/// `fisher.test` and scipy before 1.11; see [`fisher_exact`]).
+/// `fisher.test` and older scipy; see [`fisher_exact`]).
 pub const FISHER_REL_TOL: f64 = 1e-7;
 
 /// Result of [`fisher_exact`].
@@ -33,11 +33,12 @@ pub struct Fisher {
 /// (unconditional) one, `a·d / (b·c)`.
 ///
 /// Reference: `scipy.stats.fisher_exact([[a, b], [c, d]])` (statistic,
-/// pvalue). scipy ≥ 1.11 uses a relative tolerance of 1e-14 instead of 1e-7;
-/// the two only differ when some `P(x)` lies within (1e-14, 1e-7] relative of
-/// `P(a)` without being mathematically equal to it, which the committed
-/// fixtures (every table with cells 0..=6, and random ones) never hit, while
-/// 1e-7 reliably absorbs the rounding of mathematically tied tables.
+/// pvalue). Current scipy (1.17, which produced the fixtures) uses a relative
+/// tolerance of 1e-14 instead of 1e-7; the two only differ when some `P(x)`
+/// lies within (1e-14, 1e-7] relative of `P(a)` without being mathematically
+/// equal to it, which the committed fixtures (every table with cells 0..=6,
+/// and 67 larger ones) never hit, while 1e-7 reliably absorbs the rounding of
+/// mathematically tied tables (e.g. symmetric ones) at any N.
 ///
 /// Edge cases (scipy's rules): a zero row or column margin → odds ratio
 /// `NaN`, p-value 1; `b = 0` or `c = 0` otherwise → odds ratio `+∞`.
