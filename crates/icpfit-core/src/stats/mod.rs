@@ -1,1 +1,2 @@
 //! Statistics kernels (being written).
+pub mod binning;
