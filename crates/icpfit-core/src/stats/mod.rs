@@ -1,2 +1,3 @@
 //! Statistics kernels (being written).
 pub mod binning;
+pub mod woe;
