@@ -1,3 +1,4 @@
 //! Statistics kernels (being written).
 pub mod binning;
+pub mod logistic;
 pub mod woe;
