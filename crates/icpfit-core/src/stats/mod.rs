@@ -23,6 +23,10 @@
 //! | [`ks_two_sample`] | KS D (weighted ECDFs), asymptotic p | `scipy.stats.ks_2samp` (D), `scipy.stats.kstwobign.sf` (p) |
 //! | [`kolmogorov_sf`] | Kolmogorov survival function | `scipy.stats.kstwobign.sf` |
 //! | [`welch_t`] | Welch's t-test | `scipy.stats.ttest_ind(equal_var=False)` |
+//! | [`binning::quantile_cuts`] | equal-frequency cuts, closed right, ties merged | `np.quantile(method="inverted_cdf")` |
+//! | [`binning::best_split`] | entropy-best single cut | `sklearn DecisionTreeClassifier(max_depth=1, criterion="entropy")` |
+//! | [`woe::woe_iv`] | WoE / IV with stated smoothing | optbinning `BinningTable` |
+//! | [`logistic::logistic_irls`] | logistic regression by IRLS, optional L2 | statsmodels `Logit` / `GLM`, sklearn `LogisticRegression` |
 //!
 //! Rank-based kernels take a [`SortedSample`]: the pooled values of both
 //! classes sorted ascending once, so that quantile bins, Mann–Whitney, AUC
@@ -31,9 +35,11 @@
 // `crate::Error` is large (its variants carry locations and messages), so
 // clippy flags every `Result` returned here; boxing it is a crate-wide
 // decision for `error.rs`, not for the kernels. Kernel errors are cold paths.
-#![allow(clippy::result_large_err)]
 
 pub mod association;
+pub mod binning;
+pub mod logistic;
+pub mod woe;
 pub mod contingency;
 pub mod fisher;
 pub mod kolmogorov;
