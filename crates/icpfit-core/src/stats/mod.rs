@@ -38,15 +38,15 @@
 
 pub mod association;
 pub mod binning;
-pub mod logistic;
-pub mod woe;
 pub mod contingency;
 pub mod fisher;
 pub mod kolmogorov;
+pub mod logistic;
 pub mod multitest;
 pub mod ranks;
 pub mod rates;
 pub mod welch;
+pub mod woe;
 
 pub use association::{ChiSquare, chi_square, cramers_v, mutual_information};
 pub use contingency::Contingency;
