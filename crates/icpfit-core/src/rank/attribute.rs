@@ -109,6 +109,10 @@ pub struct AttributeRank {
     pub ks_p_value: Option<f64>,
     /// Mann–Whitney two-sided p-value (numeric only).
     pub mann_whitney_p: Option<f64>,
+    /// The entropy-best single cut (numeric only; [`best_split`]'s
+    /// midpoint threshold): the information-optimal split, reported beside
+    /// the rule, which optimises the confidence of the rate ratio instead.
+    pub split_threshold: Option<f64>,
     /// Direction (numeric only).
     pub direction: Direction,
     /// The best rule, when one exists with enough rows on both sides.
@@ -424,6 +428,7 @@ fn finish(
         ks: extras.ks,
         ks_p_value: extras.ks_p,
         mann_whitney_p: extras.mwu_p,
+        split_threshold: extras.split,
         direction: match extras.auc {
             Some(a) if a > 0.5 => Direction::Higher,
             Some(a) if a < 0.5 => Direction::Lower,
@@ -443,6 +448,7 @@ struct NumericExtras {
     ks: Option<f64>,
     ks_p: Option<f64>,
     mwu_p: Option<f64>,
+    split: Option<f64>,
 }
 
 /// Ranks one column; tag sets also return their per-tag rows.
@@ -801,45 +807,100 @@ fn rank_numeric(
         ks: ks.as_ref().map(|k| k.statistic),
         ks_p: ks.as_ref().map(|k| k.p_value),
         mwu_p: mwu.map(|m| m.p_value),
+        split: best_split(
+            &s.values,
+            &s.labels,
+            s.weights.as_deref(),
+            min_leaf(ctx, s.values.len()),
+        )?
+        .map(|sp| sp.threshold),
     };
     finish(name, Kind::Numeric, dimension, tab, ctx, rule, Some(extras))
 }
 
-/// Numeric rule: the entropy-best threshold; inside is the side with the
-/// higher rate, written `x < t` or `x >= t` with `t` the smallest value of
-/// the upper side (so thresholds read as data values, not midpoints).
+/// Numeric rule: a floor or ceiling, `x < t` or `x >= t`, chosen to
+/// maximise the **lower confidence bound of the rate ratio** (Katz log
+/// interval at the ranking's confidence; Haldane +0.5 when a cell is zero)
+/// over every cut between distinct values that leaves at least `min_leaf`
+/// rows on each side. Inside is the side with the higher rate; outside is
+/// every other compared row, missing values included. This is the seeds'
+/// kind of finding ("accounts under 50 seats churn 3.1× more often") and,
+/// unlike the entropy-best cut, it finds a strong effect confined to a tail.
+/// `t` is the smallest value of the upper side, so it reads as a data value.
 fn threshold_rule(
     name: &str,
     s: &SortedColumn,
     tab: &Tab,
     ctx: &Context<'_>,
 ) -> Result<Option<Rule>> {
-    let leaf = min_leaf(ctx, s.values.len());
-    let Some(split) = best_split(&s.values, &s.labels, s.weights.as_deref(), leaf)? else {
-        return Ok(None);
-    };
-    let cut = split.left_rows;
-    if cut == 0 || cut >= s.values.len() {
+    let n = s.values.len();
+    let leaf = min_leaf(ctx, n);
+    if n < 2 * leaf {
         return Ok(None);
     }
-    let t = s.values[cut];
+    let z = statrs::distribution::ContinuousCDF::inverse_cdf(
+        &statrs::distribution::Normal::standard(),
+        0.5 + ctx.opts.confidence / 2.0,
+    );
+    let (_, pos_all, w_all) = totals(tab);
+    let (mut pos_nm, mut w_nm) = (0.0, 0.0);
+    for j in 0..n {
+        let wj = s.weights.as_ref().map_or(1.0, |ws| ws[j]);
+        w_nm += wj;
+        if s.labels[j] {
+            pos_nm += wj;
+        }
+    }
+    let w_at = |j: usize| s.weights.as_ref().map_or(1.0, |ws| ws[j]);
+    // log of the lower bound of the ratio (a / n1) / (b / n2).
+    let log_lcb = |a: f64, n1: f64, b: f64, n2: f64| {
+        let (a, n1, b, n2) = if a == 0.0 || b == 0.0 || a == n1 || b == n2 {
+            (a + 0.5, n1 + 1.0, b + 0.5, n2 + 1.0)
+        } else {
+            (a, n1, b, n2)
+        };
+        let se = (1.0 / a - 1.0 / n1 + 1.0 / b - 1.0 / n2).max(0.0).sqrt();
+        ((a / n1) / (b / n2)).ln() - z * se
+    };
+    let mut best: Option<(f64, usize, bool)> = None; // (log LCB, cut, below is inside)
+    let (mut pos_b, mut w_b) = (0.0, 0.0);
+    for j in 0..n - 1 {
+        let wj = w_at(j);
+        w_b += wj;
+        if s.labels[j] {
+            pos_b += wj;
+        }
+        let cut = j + 1;
+        if s.values[cut] == s.values[j] || cut < leaf || n - cut < leaf {
+            continue;
+        }
+        let (pos_a, w_a) = (pos_nm - pos_b, w_nm - w_b);
+        let below = log_lcb(pos_b, w_b, pos_all - pos_b, w_all - w_b);
+        let above = log_lcb(pos_a, w_a, pos_all - pos_a, w_all - w_a);
+        for (lcb, is_below) in [(below, true), (above, false)] {
+            if lcb.is_finite() && best.is_none_or(|(b, _, _)| lcb > b) {
+                best = Some((lcb, cut, is_below));
+            }
+        }
+    }
+    let Some((_, cut, is_below)) = best else {
+        return Ok(None);
+    };
     let side = |range: std::ops::Range<usize>| {
-        let mut pos = 0.0;
-        let mut w = 0.0;
+        let (mut pos, mut w) = (0.0, 0.0);
         for j in range.clone() {
-            let wj = s.weights.as_ref().map_or(1.0, |ws| ws[j]);
-            w += wj;
+            w += w_at(j);
             if s.labels[j] {
-                pos += wj;
+                pos += w_at(j);
             }
         }
         rate(ctx, range.len(), pos, w)
     };
-    let (below, above) = (side(0..cut), side(cut..s.values.len()));
-    let (kind, inside) = if below.rate > above.rate {
-        (RuleKind::Below(t), below)
+    let t = s.values[cut];
+    let (kind, inside) = if is_below {
+        (RuleKind::Below(t), side(0..cut))
     } else {
-        (RuleKind::AtLeast(t), above)
+        (RuleKind::AtLeast(t), side(cut..n))
     };
     let outside = complement(ctx, &inside, totals(tab));
     Ok(Some(Rule::new(
