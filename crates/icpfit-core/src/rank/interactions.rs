@@ -14,7 +14,7 @@
 
 use super::attribute::{Context, cramers_v_corrected};
 use super::rule::{RateStat, short_number};
-use super::sort::{from_order_key, order_key, radix_sort_pairs};
+use super::sort::{from_order_key, order_key};
 use super::target::EXCLUDED;
 use super::{RankOptions, Ranking, Target};
 use crate::error::{Error, Result};
@@ -65,15 +65,13 @@ fn codes(
 ) -> Result<(Vec<u32>, Vec<String>)> {
     Ok(match table.column(name)? {
         Column::Numeric(v) => {
-            let mut keys = Vec::new();
-            let mut rows = Vec::new();
-            for (i, &x) in v.iter().enumerate() {
-                if labels[i] != EXCLUDED && !x.is_nan() {
-                    keys.push(order_key(x));
-                    rows.push(i as u32);
-                }
-            }
-            radix_sort_pairs(&mut keys, &mut rows, &mut Vec::new(), &mut Vec::new());
+            let mut keys: Vec<u64> = v
+                .iter()
+                .zip(labels)
+                .filter(|(x, l)| **l != EXCLUDED && !x.is_nan())
+                .map(|(&x, _)| order_key(x))
+                .collect();
+            keys.sort_unstable();
             let sorted: Vec<f64> = keys.iter().map(|&k| from_order_key(k)).collect();
             let cuts = quantile_cuts(&sorted, bands);
             let mut names: Vec<String> = (0..=cuts.len())

@@ -12,7 +12,7 @@
 //!
 //! ## How each column type is tabulated
 //! - numeric: equal-frequency bins ([`RankOptions::n_bins`], ties merged)
-//!   plus a missing bin; one radix sort per column serves the bins,
+//!   plus a missing bin; one sort per column serves the bins,
 //!   Mann–Whitney, AUC, KS and the best threshold;
 //! - categorical: its levels plus a missing row;
 //! - flag: false / true / missing;
@@ -53,7 +53,7 @@ pub use attribute::{AttributeRank, Direction, LevelStat, TestKind, cramers_v_cor
 pub use interactions::{Cell, Interaction, interaction, top_pairs};
 pub use multivariate::{Coefficient, Multivariate, MultivariateOptions, multivariate};
 pub use rule::{RateStat, Rule, RuleKind, short_number};
-pub use sort::{from_order_key, order_key, radix_sort_pairs};
+pub use sort::{from_order_key, merge_labeled, order_key};
 pub use target::{EXCLUDED, Target};
 
 use crate::error::{Error, Result};

@@ -54,8 +54,8 @@ pub use fisher::{FISHER_MAX_TOTAL, FISHER_REL_TOL, Fisher, fisher_exact};
 pub use kolmogorov::kolmogorov_sf;
 pub use multitest::benjamini_hochberg;
 pub use ranks::{
-    Ks, MannWhitney, SortedSample, ks_two_sample, ks_xy, mann_whitney, mann_whitney_xy,
-    pool_sorted, roc_auc, roc_auc_xy,
+    Ks, MannWhitney, SortedSample, TwoSample, ks_two_sample, ks_xy, mann_whitney, mann_whitney_xy,
+    pool_sorted, roc_auc, roc_auc_xy, two_sample,
 };
 pub use rates::{RateRatio, rate_ratio, shrunken_rate, wilson_interval};
 pub use welch::{Welch, welch_t};

@@ -284,38 +284,55 @@ pub struct MannWhitney {
 /// ([`Error::InsufficientData`]), one class absent ([`Error::OneClass`]).
 /// One O(n) pass over tie runs, integer arithmetic for `U` (exact).
 pub fn mann_whitney(s: &SortedSample) -> Result<MannWhitney> {
-    let mut two_u: u128 = 0;
-    let mut neg_below: u128 = 0;
-    let mut ties: u128 = 0;
-    let t = scan_runs(s, false, |r| {
-        let (p, q) = (u128::from(r.n_pos), u128::from(r.n_neg));
-        two_u += p * (2 * neg_below + q);
-        neg_below += q;
-        let len = p + q;
-        ties += len * len * len - len;
-    })?;
+    let mut acc = MwuAcc::default();
+    let t = scan_runs(s, false, |r| acc.visit(r))?;
     require_two_classes(&t, "Mann-Whitney U", false)?;
-    let (n1, n2) = (t.n_pos as f64, t.n_neg as f64);
-    let n = n1 + n2;
-    let u = two_u as f64 / 2.0;
-    let mu = n1 * n2 / 2.0;
-    let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - ties as f64 / (n * (n - 1.0)))).sqrt();
-    let d = u - mu;
-    let (z, p_value) = if sigma > 0.0 && sigma.is_finite() {
-        let za = (d.abs() - 0.5) / sigma;
-        let p = (2.0 * normal_sf(za)).clamp(0.0, 1.0);
-        (d.signum() * za.max(0.0), p)
-    } else {
-        (0.0, 1.0)
-    };
-    Ok(MannWhitney {
-        u,
-        z: if d == 0.0 { 0.0 } else { z },
-        p_value,
-        auc: u / (n1 * n2),
-        n_pos: t.n_pos,
-        n_neg: t.n_neg,
-    })
+    Ok(acc.finish(&t))
+}
+
+/// Mann–Whitney accumulation over the runs (integer arithmetic, exact `U`).
+#[derive(Debug, Default)]
+struct MwuAcc {
+    two_u: u128,
+    neg_below: u128,
+    ties: u128,
+}
+
+impl MwuAcc {
+    #[inline]
+    fn visit(&mut self, r: &Run) {
+        let (p, q) = (u128::from(r.n_pos), u128::from(r.n_neg));
+        self.two_u += p * (2 * self.neg_below + q);
+        self.neg_below += q;
+        let len = p + q;
+        if len > 1 {
+            self.ties += len * len * len - len;
+        }
+    }
+
+    fn finish(&self, t: &Totals) -> MannWhitney {
+        let (n1, n2) = (t.n_pos as f64, t.n_neg as f64);
+        let n = n1 + n2;
+        let u = self.two_u as f64 / 2.0;
+        let mu = n1 * n2 / 2.0;
+        let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - self.ties as f64 / (n * (n - 1.0)))).sqrt();
+        let d = u - mu;
+        let (z, p_value) = if sigma > 0.0 && sigma.is_finite() {
+            let za = (d.abs() - 0.5) / sigma;
+            let p = (2.0 * normal_sf(za)).clamp(0.0, 1.0);
+            (d.signum() * za.max(0.0), p)
+        } else {
+            (0.0, 1.0)
+        };
+        MannWhitney {
+            u,
+            z: if d == 0.0 { 0.0 } else { z },
+            p_value,
+            auc: u / (n1 * n2),
+            n_pos: t.n_pos,
+            n_neg: t.n_neg,
+        }
+    }
 }
 
 fn normal_sf(z: f64) -> f64 {
@@ -339,14 +356,28 @@ pub fn roc_auc(s: &SortedSample) -> Result<f64> {
     if s.weights.is_none() {
         return mann_whitney(s).map(|m| m.auc);
     }
-    let mut acc = 0.0;
-    let mut neg_below = 0.0;
-    let t = scan_runs(s, true, |r| {
-        acc += r.w_pos * (neg_below + 0.5 * r.w_neg);
-        neg_below += r.w_neg;
-    })?;
+    let mut acc = AucAcc::default();
+    let t = scan_runs(s, true, |r| acc.visit(r))?;
     require_two_classes(&t, "ROC AUC", true)?;
-    Ok((acc / (t.w_pos * t.w_neg)).clamp(0.0, 1.0))
+    Ok(acc.finish(&t))
+}
+
+/// Weighted AUC accumulation over the runs.
+#[derive(Debug, Default)]
+struct AucAcc {
+    acc: f64,
+    neg_below: f64,
+}
+
+impl AucAcc {
+    #[inline]
+    fn visit(&mut self, r: &Run) {
+        self.acc += r.w_pos * (self.neg_below + 0.5 * r.w_neg);
+        self.neg_below += r.w_neg;
+    }
+    fn finish(&self, t: &Totals) -> f64 {
+        (self.acc / (t.w_pos * t.w_neg)).clamp(0.0, 1.0)
+    }
 }
 
 /// Result of [`ks_two_sample`].
@@ -397,43 +428,113 @@ pub fn ks_two_sample(s: &SortedSample) -> Result<Ks> {
     // Pass 1: class totals (validates the sample too).
     let t = scan_runs(s, weighted, |_| {})?;
     require_two_classes(&t, "Kolmogorov-Smirnov", weighted)?;
-    let (w1, w2) = if weighted {
-        (t.w_pos, t.w_neg)
-    } else {
-        (t.n_pos as f64, t.n_neg as f64)
-    };
+    let mut acc = KsAcc::new(&t, weighted);
+    scan_runs(s, weighted, |r| acc.visit(r))?;
+    Ok(acc.finish(&t))
+}
+
+/// KS accumulation over the runs; needs the class totals first.
+#[derive(Debug)]
+struct KsAcc {
+    weighted: bool,
+    w1: f64,
+    w2: f64,
+    ext: Extremes,
+}
+
+impl KsAcc {
+    fn new(t: &Totals, weighted: bool) -> Self {
+        let (w1, w2) = if weighted {
+            (t.w_pos, t.w_neg)
+        } else {
+            (t.n_pos as f64, t.n_neg as f64)
+        };
+        Self {
+            weighted,
+            w1,
+            w2,
+            ext: Extremes::default(),
+        }
+    }
+
     // Extremes of F_pos − F_neg over runs containing a positive (scipy
     // scans the positive sample first) and over runs containing a negative.
-    let mut ext = Extremes::default();
-    scan_runs(s, weighted, |r| {
-        let diff = if weighted {
-            r.cum_w_pos / w1 - r.cum_w_neg / w2
+    #[inline]
+    fn visit(&mut self, r: &Run) {
+        let diff = if self.weighted {
+            r.cum_w_pos / self.w1 - r.cum_w_neg / self.w2
         } else {
-            r.cum_n_pos as f64 / w1 - r.cum_n_neg as f64 / w2
+            r.cum_n_pos as f64 / self.w1 - r.cum_n_neg as f64 / self.w2
         };
-        ext.visit(diff, r.value, r.n_pos > 0);
+        self.ext.visit(diff, r.value, r.n_pos > 0);
+    }
+
+    fn finish(&self, t: &Totals) -> Ks {
+        let (max_s, loc_max) = self.ext.max();
+        let (min_diff, loc_min) = self.ext.min();
+        let min_s = (-min_diff).clamp(0.0, 1.0);
+        let (statistic, location, sign) = if min_s > max_s {
+            (min_s, loc_min, -1)
+        } else {
+            (max_s, loc_max, 1)
+        };
+        let (n1, n2) = if self.weighted {
+            (t.w_pos * t.w_pos / t.w2_pos, t.w_neg * t.w_neg / t.w2_neg)
+        } else {
+            (self.w1, self.w2)
+        };
+        let p_value = kolmogorov_sf((n1 * n2 / (n1 + n2)).sqrt() * statistic);
+        Ks {
+            statistic,
+            p_value,
+            location,
+            sign,
+            n_pos_eff: n1,
+            n_neg_eff: n2,
+        }
+    }
+}
+
+/// Mann–Whitney, AUC and KS of one sample together.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TwoSample {
+    /// As [`mann_whitney`] (unweighted).
+    pub mann_whitney: MannWhitney,
+    /// As [`roc_auc`] (weighted when weights are given).
+    pub auc: f64,
+    /// As [`ks_two_sample`].
+    pub ks: Ks,
+}
+
+/// [`mann_whitney`], [`roc_auc`] and [`ks_two_sample`] in two passes over
+/// the runs instead of four or five: the ranking's path. Results are
+/// identical to the separate kernels (tested).
+pub fn two_sample(s: &SortedSample) -> Result<TwoSample> {
+    let weighted = s.weights.is_some();
+    let t = scan_runs(s, weighted, |_| {})?;
+    require_two_classes(&t, "two-sample statistics", weighted)?;
+    let (mut mwu, mut auc, mut ks) = (
+        MwuAcc::default(),
+        AucAcc::default(),
+        KsAcc::new(&t, weighted),
+    );
+    scan_runs(s, weighted, |r| {
+        mwu.visit(r);
+        if weighted {
+            auc.visit(r);
+        }
+        ks.visit(r);
     })?;
-    let (max_s, loc_max) = ext.max();
-    let (min_diff, loc_min) = ext.min();
-    let min_s = (-min_diff).clamp(0.0, 1.0);
-    let (statistic, location, sign) = if min_s > max_s {
-        (min_s, loc_min, -1)
+    let mann_whitney = mwu.finish(&t);
+    let auc = if weighted {
+        auc.finish(&t)
     } else {
-        (max_s, loc_max, 1)
+        mann_whitney.auc
     };
-    let (n1, n2) = if weighted {
-        (t.w_pos * t.w_pos / t.w2_pos, t.w_neg * t.w_neg / t.w2_neg)
-    } else {
-        (w1, w2)
-    };
-    let p_value = kolmogorov_sf((n1 * n2 / (n1 + n2)).sqrt() * statistic);
-    Ok(Ks {
-        statistic,
-        p_value,
-        location,
-        sign,
-        n_pos_eff: n1,
-        n_neg_eff: n2,
+    Ok(TwoSample {
+        mann_whitney,
+        auc,
+        ks: ks.finish(&t),
     })
 }
 
@@ -649,6 +750,22 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn fused_two_sample_equals_the_separate_kernels(rows in sample()) {
+            let (v, y, w) = sorted(&rows, false);
+            if y.iter().all(|&b| b) || y.iter().all(|&b| !b) { return Ok(()); }
+            let plain = SortedSample::new(&v, &y);
+            let both = two_sample(&plain).unwrap();
+            prop_assert_eq!(both.mann_whitney, mann_whitney(&plain).unwrap());
+            prop_assert_eq!(both.auc, roc_auc(&plain).unwrap());
+            prop_assert_eq!(both.ks, ks_two_sample(&plain).unwrap());
+            let weighted = SortedSample::weighted(&v, &y, &w);
+            let both = two_sample(&weighted).unwrap();
+            prop_assert_eq!(both.mann_whitney, mann_whitney(&weighted).unwrap());
+            prop_assert_eq!(both.auc, roc_auc(&weighted).unwrap());
+            prop_assert_eq!(both.ks, ks_two_sample(&weighted).unwrap());
+        }
+
         #[test]
         fn auc_is_u_over_n1n2_unweighted(rows in sample()) {
             let (v, y, _) = sorted(&rows, false);
