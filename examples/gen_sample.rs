@@ -42,7 +42,9 @@ fn parse_args() -> Result<Args, String> {
             }
             "--seed" => {
                 let v = value()?;
-                args.seed = v.parse().map_err(|_| format!("--seed: `{v}` is not a u64"))?;
+                args.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed: `{v}` is not a u64"))?;
             }
             "--out" => args.out = PathBuf::from(value()?),
             "-h" | "--help" => {

@@ -120,7 +120,8 @@ impl SynthConfig {
             1,
         );
         let after = end_index + 1;
-        let last = days_from_civil(after.div_euclid(4), (after.rem_euclid(4) * 3 + 1) as u32, 1) - 1;
+        let last =
+            days_from_civil(after.div_euclid(4), (after.rem_euclid(4) * 3 + 1) as u32, 1) - 1;
         (first, last)
     }
 
@@ -148,7 +149,10 @@ mod tests {
             ..SynthConfig::default()
         };
         let (a, b) = cfg.close_date_range();
-        assert_eq!((format_iso(a).as_str(), format_iso(b).as_str()), ("2025-10-01", "2025-12-31"));
+        assert_eq!(
+            (format_iso(a).as_str(), format_iso(b).as_str()),
+            ("2025-10-01", "2025-12-31")
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use crate::table::{AccountTable, Column, DATE_MISSING, FLAG_MISSING, MISSING_COD
 /// Whether the `csv` crate's default writer quotes this field.
 #[inline]
 fn needs_quotes(field: &[u8]) -> bool {
-    field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
 /// Appends a field, quoted (with doubled quotes) when needed.
@@ -67,10 +69,35 @@ fn push_number(out: &mut Vec<u8>, x: f64) {
             out.push(b'-');
         }
         push_u64(out, v.unsigned_abs());
+    } else if x.abs() < 1e9 && push_cents(out, x) {
     } else {
         // ok: writing to a Vec cannot fail.
         let _ = write!(out, "{x}");
     }
+}
+
+/// Writes `x` when it is exactly the `f64` nearest to a number of cents
+/// (most generated decimals): then its shortest round-trip form, which
+/// `Display` prints, is that decimal with trailing zeros dropped. Returns
+/// `false`, writing nothing, otherwise.
+#[inline]
+fn push_cents(out: &mut Vec<u8>, x: f64) -> bool {
+    let k = (x * 100.0).round();
+    if k / 100.0 != x {
+        return false;
+    }
+    if x < 0.0 {
+        out.push(b'-');
+    }
+    let k = k.abs() as u64;
+    push_u64(out, k / 100);
+    let cents = (k % 100) as u8;
+    out.push(b'.');
+    out.push(b'0' + cents / 10);
+    if !cents.is_multiple_of(10) {
+        out.push(b'0' + cents % 10);
+    }
+    true
 }
 
 #[inline]
@@ -203,5 +230,46 @@ pub(crate) fn write_rows(table: &AccountTable, out: &mut Vec<u8>) {
             out.extend_from_slice(b"\"\"");
         }
         out.push(b'\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::format_number;
+
+    #[test]
+    fn numbers_and_dates_match_the_table_formatting() {
+        let mut rng = super::super::rng::BlockRng::new(1, 0);
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.05,
+            0.1 + 0.2,
+            1e15,
+            1e16,
+            -3.25,
+            1e9 + 0.5,
+            0.07,
+        ];
+        for _ in 0..200_000 {
+            let x = rng.normal() * 10f64.powi(rng.int_in(0, 12) as i32 - 4);
+            values.extend([
+                x,
+                super::super::rng::round_to(x, 1),
+                super::super::rng::round_to(x, 2),
+            ]);
+        }
+        for x in values {
+            let mut out = Vec::new();
+            push_number(&mut out, x);
+            assert_eq!(String::from_utf8(out).unwrap(), format_number(x), "{x:e}");
+        }
+        for days in (-800_000..3_000_000).step_by(97) {
+            let mut out = Vec::new();
+            push_date(&mut out, days);
+            assert_eq!(String::from_utf8(out).unwrap(), date::format_iso(days));
+        }
     }
 }

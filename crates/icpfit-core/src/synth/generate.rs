@@ -243,7 +243,8 @@ impl Block {
         self.product.push(product as u32);
         self.use_case.push(use_case as u32);
         self.ae.push(rng.below(AES.len()) as u32);
-        let cycle = 22.0 * employees.powf(0.25) * PRODUCT_CYCLE[product] * (0.4 * rng.normal()).exp();
+        let cycle =
+            22.0 * employees.sqrt().sqrt() * PRODUCT_CYCLE[product] * (0.4 * rng.normal()).exp();
         let acv = 6_000.0
             * (employees / 100.0).powf(0.45)
             * PRODUCT_ACV[product]
@@ -299,13 +300,8 @@ impl Block {
             let (outcome, reason) = match competitor {
                 Some(_) => (LOST, R_COMPETITOR),
                 None if fit => (NO_DECISION, rng.pick(&REASONS_FIT_NO_DECISION) as u32),
-                None if rng.chance(P_BADFIT_LOST) => {
-                    (LOST, rng.pick(&REASONS_BADFIT_LOST) as u32)
-                }
-                None => (
-                    NO_DECISION,
-                    rng.pick(&REASONS_BADFIT_NO_DECISION) as u32,
-                ),
+                None if rng.chance(P_BADFIT_LOST) => (LOST, rng.pick(&REASONS_BADFIT_LOST) as u32),
+                None => (NO_DECISION, rng.pick(&REASONS_BADFIT_NO_DECISION) as u32),
             };
             self.outcome.push(outcome);
             self.loss_reason.push(reason);

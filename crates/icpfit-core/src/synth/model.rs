@@ -16,7 +16,8 @@ pub(crate) const INDUSTRIES: [&str; 9] = [
     "professional_services",
 ];
 /// Share of accounts per industry.
-pub(crate) const INDUSTRY_WEIGHTS: [f64; 9] = [0.12, 0.10, 0.17, 0.13, 0.11, 0.09, 0.08, 0.09, 0.11];
+pub(crate) const INDUSTRY_WEIGHTS: [f64; 9] =
+    [0.12, 0.10, 0.17, 0.13, 0.11, 0.09, 0.08, 0.09, 0.11];
 
 pub(crate) const FINTECH: usize = 0;
 pub(crate) const HEALTHTECH: usize = 1;
@@ -472,7 +473,9 @@ pub(crate) fn noise_segment_weights() -> [f64; NOISE_SEGMENTS] {
     w
 }
 pub(crate) fn noise_segment_levels() -> Vec<String> {
-    (1..=NOISE_SEGMENTS).map(|k| format!("seg_{k:02}")).collect()
+    (1..=NOISE_SEGMENTS)
+        .map(|k| format!("seg_{k:02}"))
+        .collect()
 }
 pub(crate) const P_NOISE_FLAG: f64 = 0.30;
 pub(crate) const NOISE_SCORE: (f64, f64) = (50.0, 15.0);

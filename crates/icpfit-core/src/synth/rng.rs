@@ -6,7 +6,11 @@ use rand::{Rng as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// A ChaCha8 stream dedicated to one block of rows.
-pub(crate) struct BlockRng(ChaCha8Rng);
+pub(crate) struct BlockRng {
+    rng: ChaCha8Rng,
+    /// The second normal of the last Box–Muller pair, not yet used.
+    spare: Option<f64>,
+}
 
 impl BlockRng {
     /// The stream of block `block` under `seed`: the same pair gives the same
@@ -14,13 +18,16 @@ impl BlockRng {
     pub(crate) fn new(seed: u64, block: u64) -> Self {
         let mut r = ChaCha8Rng::seed_from_u64(seed);
         r.set_stream(block);
-        Self(r)
+        Self {
+            rng: r,
+            spare: None,
+        }
     }
 
     /// Uniform in `[0, 1)`, 53 random bits.
     #[inline]
     pub(crate) fn uniform(&mut self) -> f64 {
-        (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform in `[lo, hi)`.
@@ -38,7 +45,7 @@ impl BlockRng {
     /// Uniform integer in `0..n` (`n > 0`), by 128-bit multiply.
     #[inline]
     pub(crate) fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.0.next_u64()) * n as u128) >> 64) as usize
+        ((u128::from(self.rng.next_u64()) * n as u128) >> 64) as usize
     }
 
     /// Uniform integer in `lo..=hi`.
@@ -61,12 +68,19 @@ impl BlockRng {
         weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
     }
 
-    /// Standard normal (Box–Muller, one value per pair of uniforms).
+    /// Standard normal (Box–Muller: a pair of uniforms gives two normals,
+    /// the second is kept for the next call).
     #[inline]
     pub(crate) fn normal(&mut self) -> f64 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
         let u1 = 1.0 - self.uniform(); // (0, 1]
         let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        let r = (-2.0 * u1.ln()).sqrt();
+        let (s, c) = (std::f64::consts::TAU * u2).sin_cos();
+        self.spare = Some(r * s);
+        r * c
     }
 
     /// Gamma(shape, 1), Marsaglia–Tsang (shape ≥ 1; boosted below 1).

@@ -348,7 +348,8 @@ impl Truth {
             min: SWEET_MIN,
             max: SWEET_MAX,
         };
-        let fin_health = Criterion::one_of("industry", &[INDUSTRIES[FINTECH], INDUSTRIES[HEALTHTECH]]);
+        let fin_health =
+            Criterion::one_of("industry", &[INDUSTRIES[FINTECH], INDUSTRIES[HEALTHTECH]]);
         let snowflake = Criterion::HasTag {
             column: "tech_stack".into(),
             tag: TOOLS[T_SNOWFLAKE].into(),
@@ -363,7 +364,10 @@ impl Truth {
             ("has Snowflake", snowflake, B_SNOWFLAKE),
             (
                 "lead source partner/referral",
-                Criterion::one_of("lead_source", &[LEAD_SOURCES[PARTNER], LEAD_SOURCES[REFERRAL]]),
+                Criterion::one_of(
+                    "lead_source",
+                    &[LEAD_SOURCES[PARTNER], LEAD_SOURCES[REFERRAL]],
+                ),
                 B_PARTNER_REFERRAL,
             ),
         ];
@@ -421,12 +425,13 @@ impl Truth {
             win: WinTruth {
                 model: format!(
                     "closed deals (won, lost, no_decision): logit P(won) = {WIN_INTERCEPT} \
-                     + Σ log_odds × [driver] + {B_COMPB_IN_SEGMENT} × [CompB contests a deal in \
-                     sub_industry {}]; drivers are evaluated on the true values (tech_stack \
+                     + Σ log_odds × [driver] − {} × [CompB contests a deal in sub_industry \
+                     {}]; drivers are evaluated on the true values (tech_stack \
                      masked as missing in 4 % of rows still drives the model). Open deals are \
                      a random 10 % of accounts, independent of everything. Nothing else \
                      (region, product, use_case, ae, funding, noise) changes the win \
                      probability.",
+                    -B_COMPB_IN_SEGMENT,
                     SUB_INDUSTRIES[MARKETPLACES].0
                 ),
                 intercept: WIN_INTERCEPT,
@@ -689,10 +694,10 @@ impl Truth {
 
         let l = &self.loss_types;
         let _ = writeln!(m, "## Loss types (non-won closed deals)\n");
-        for (d, s) in l
-            .definitions
-            .iter()
-            .zip([l.type1_wrong_fit, l.type2_competitor, l.type3_no_decision])
+        for (d, s) in
+            l.definitions
+                .iter()
+                .zip([l.type1_wrong_fit, l.type2_competitor, l.type3_no_decision])
         {
             let _ = writeln!(m, "- {d}: expected **{}**", pct(s));
         }
@@ -744,16 +749,19 @@ impl Truth {
         let _ = writeln!(m, "## Threshold effect\n");
         let _ = writeln!(
             m,
-            "`{}` multiplies P(churn) by {} for otherwise identical customers: for {}, {} vs \
-             {}. Expected over all customers: {} below vs {} at or above (the rest also \
-             holds the lower-churn ICP-fit customers).\n",
+            "Customers with `{}` churn **{:.1}×** as often as the rest: expected {} vs {} \
+             over all customers. Planted as a ×{} churn multiplier for otherwise identical \
+             customers ({} vs {} for {}); the rest of the gap comes from the lower-churn \
+             ICP-fit and Salesforce customers being found only or mostly at 50 employees \
+             and above.\n",
             t.criterion.describe(),
+            t.churn_rate_below / t.churn_rate_above,
+            pct(t.churn_rate_below),
+            pct(t.churn_rate_above),
             t.churn_multiplier,
-            t.reference,
             pct(t.reference_churn_below),
             pct(t.reference_churn_above),
-            pct(t.churn_rate_below),
-            pct(t.churn_rate_above)
+            t.reference
         );
 
         let p = &self.poor_nrr;
