@@ -96,6 +96,7 @@ impl Criterion {
                         if k == MISSING_CODE {
                             FLAG_MISSING
                         } else {
+                            // ok: a CategoricalColumn's codes index its levels.
                             flag(accepted[k as usize])
                         }
                     })

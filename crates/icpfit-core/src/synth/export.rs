@@ -177,6 +177,7 @@ impl<'a> Cells<'a> {
             Cells::Categorical(codes, fields) => {
                 let c = codes[i];
                 if c != MISSING_CODE {
+                    // ok: a CategoricalColumn's codes index its levels.
                     out.extend_from_slice(&fields[c as usize]);
                 }
             }

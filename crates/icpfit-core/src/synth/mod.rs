@@ -43,8 +43,8 @@
 //! Salesforce (20/40/55/70 %) matter, the others are bystanders (dbt and
 //! Looker ride with Snowflake, HubSpot and Marketo with Salesforce). Missing
 //! completely at random: annual_revenue 8 %, founded_year 5 %, funding_stage
-//! 6 %, tech_stack 4 %. 10 % of accounts are open pipeline (no close date,
-//! no outcome fields).
+//! 6 %, tech_stack 4 %. 10 % of accounts are open pipeline (`outcome = open`:
+//! no close date, no loss or customer fields).
 //!
 //! **ICP (right fit).** `200 ≤ employees ≤ 2,000 AND (industry ∈ {fintech,
 //! healthtech} OR tech_stack has Snowflake)`.
@@ -85,7 +85,8 @@
 //! about 78 % vs 111 %).
 //!
 //! **Fit economics.** Bad fit doubles churn and halves expansion (planted;
-//! expected churn *4.8 %* vs *12.0 %*, expanded *41.7 %* vs *18.5 %*); the 90-day fit tag is `2·[ICP fit] + 1·[adoption_90d ≥ 0.5] −
+//! expected churn *4.8 %* vs *12.0 %*, expanded *41.7 %* vs *18.5 %*). The
+//! 90-day fit tag is `2·[ICP fit] + 1·[adoption_90d ≥ 0.5] −
 //! 2·[champion_changed]` → ≥ 3 strong, 1–2 near, ≤ 0 bad, with 10 % of tags
 //! replaced at random; adoption ~ Beta(5, 2.5) for fit, Beta(2.5, 3) for bad
 //! fit; champion changes 15 %.
