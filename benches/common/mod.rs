@@ -54,7 +54,7 @@ pub fn rank_data(n_rows: usize, seed: u64) -> (AccountTable, Vec<Option<bool>>) 
         cols.push((format!("num_{j:02}"), Column::Numeric(v)));
     }
     for (j, &k) in CAT_LEVELS.iter().enumerate() {
-        let codes: Vec<u32> = (0..n_rows).map(|_| (rng.next_u32() % k as u32)).collect();
+        let codes: Vec<u32> = (0..n_rows).map(|_| rng.next_u32() % k as u32).collect();
         if j < 2 {
             for (l, &c) in logit.iter_mut().zip(&codes) {
                 *l += if c == 0 { 0.7 } else { 0.0 };
