@@ -11,7 +11,9 @@
 
 use icpfit::outcome::won_lost;
 use icpfit::profile::Profile;
-use icpfit::rank::{MultivariateOptions, RankOptions, Ranking, Target, multivariate, rank, top_pairs};
+use icpfit::rank::{
+    MultivariateOptions, RankOptions, Ranking, Target, multivariate, rank, top_pairs,
+};
 use icpfit::table::{AccountTable, CsvOptions};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -63,33 +65,70 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("## Win vs loss profile (seed 000)\n");
     println!("{profile}");
 
-    let opts = RankOptions { bootstrap: 200, ..Default::default() };
+    let opts = RankOptions {
+        bootstrap: 200,
+        ..Default::default()
+    };
     let won = Target::won_vs_lost(&table, "outcome")?;
     let win_ranking = rank(&table, &won, None, &opts)?;
     print_ranking("What separates won from lost deals", &win_ranking);
 
     let acv = table.numeric("acv")?.to_vec();
     let revenue_ranking = rank(&table, &won, Some(&acv), &RankOptions::default())?;
-    print_ranking("What separates won from lost revenue (deals weighted by ACV)", &revenue_ranking);
+    print_ranking(
+        "What separates won from lost revenue (deals weighted by ACV)",
+        &revenue_ranking,
+    );
 
     let churned = Target::churned(&table, "retention_status")?;
     let churn_ranking = rank(&table, &churned, None, &opts)?;
-    print_ranking("What separates churned from retained customers", &churn_ranking);
+    print_ranking(
+        "What separates churned from retained customers",
+        &churn_ranking,
+    );
 
     println!("## Multivariate view: won vs lost, all attributes together (logistic regression)\n");
     let model = multivariate(&table, &won, None, &MultivariateOptions::default())?;
-    println!("{:<44} {:>8} {:>8} {:>10} {:>8}", "feature", "coef", "se", "p", "odds");
-    let mut coefs: Vec<_> = model.coefficients.iter().skip(1).filter(|c| c.p_value < 0.01).collect();
+    println!(
+        "{:<44} {:>8} {:>8} {:>10} {:>8}",
+        "feature", "coef", "se", "p", "odds"
+    );
+    let mut coefs: Vec<_> = model
+        .coefficients
+        .iter()
+        .skip(1)
+        .filter(|c| c.p_value < 0.01)
+        .collect();
     coefs.sort_by(|a, b| b.coef.abs().total_cmp(&a.coef.abs()));
     for c in coefs.iter().take(12) {
-        println!("{:<44} {:>8.3} {:>8.3} {:>10.2e} {:>8.2}", c.feature, c.coef, c.std_err, c.p_value, c.odds_ratio);
+        println!(
+            "{:<44} {:>8.3} {:>8.3} {:>10.2e} {:>8.2}",
+            c.feature, c.coef, c.std_err, c.p_value, c.odds_ratio
+        );
     }
-    println!("({} rows, {} features, converged: {}, l2 {})\n", model.n, model.coefficients.len(), model.converged, model.l2);
+    println!(
+        "({} rows, {} features, converged: {}, l2 {})\n",
+        model.n,
+        model.coefficients.len(),
+        model.converged,
+        model.l2
+    );
 
     println!("## Strongest two-attribute cells (won vs lost)\n");
-    let pairs = top_pairs(&table, &won, &win_ranking, 4, None, 4, &RankOptions::default())?;
+    let pairs = top_pairs(
+        &table,
+        &won,
+        &win_ranking,
+        4,
+        None,
+        4,
+        &RankOptions::default(),
+    )?;
     if let Some(best) = pairs.first() {
-        println!("{} x {} (interaction gain {:+.3}, p {:.1e})", best.a, best.b, best.gain, best.p_value);
+        println!(
+            "{} x {} (interaction gain {:+.3}, p {:.1e})",
+            best.a, best.b, best.gain, best.p_value
+        );
         for c in best.cells.iter().take(6) {
             println!(
                 "  {:<22} {:<20} win rate {:>5.1}% (95% CI {:.1}–{:.1}%, n={}){}",
@@ -99,7 +138,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 c.rate.lo * 100.0,
                 c.rate.hi * 100.0,
                 c.rate.n,
-                if c.under_sampled { " under-sampled" } else { "" }
+                if c.under_sampled {
+                    " under-sampled"
+                } else {
+                    ""
+                }
             );
         }
     }
