@@ -4,12 +4,29 @@ against the built module by ``python -m mypy.stubtest icpfit``)."""
 from __future__ import annotations
 
 import os
-from typing import Any, Literal, Mapping, Sequence, Union
+from typing import Any, Literal, Mapping, Sequence, Union, final
 
 import numpy as np
 import numpy.typing as npt
 
 from icpfit.types import IntoArrowTable
+
+__all__ = [
+    "__version__",
+    "Table",
+    "Field",
+    "TableSummary",
+    "read_csv",
+    "IcpfitError",
+    "ParseError",
+    "SchemaError",
+    "ColumnError",
+    "DataError",
+    "InsufficientDataError",
+    "ArgumentError",
+    "InternalError",
+    "IcpfitWarning",
+]
 
 __version__: str
 
@@ -46,6 +63,7 @@ class ArgumentError(IcpfitError): ...
 class InternalError(IcpfitError): ...
 class IcpfitWarning(UserWarning): ...
 
+@final
 class Field:
     def __new__(
         cls, name: str, kind: str, role: str = "attribute", dimension: str = "other"
@@ -59,9 +77,10 @@ class Field:
     @property
     def dimension(self) -> _Dimension: ...
     def to_dict(self) -> dict[str, str]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class TableSummary:
     def __len__(self) -> int: ...
     def to_dicts(self) -> list[dict[str, Any]]: ...
@@ -71,6 +90,7 @@ class TableSummary:
     def to_polars(self) -> Any: ...
     def _repr_html_(self) -> str: ...
 
+@final
 class Table:
     @property
     def n_rows(self) -> int: ...
@@ -85,9 +105,9 @@ class Table:
     def field(self, name: str) -> Field: ...
     def summary(self) -> TableSummary: ...
     def column(self, name: str) -> _ColumnValues: ...
-    def __getitem__(self, name: str) -> _ColumnValues: ...
+    def __getitem__(self, key: str, /) -> _ColumnValues: ...
     def __len__(self) -> int: ...
-    def __contains__(self, name: str) -> bool: ...
+    def __contains__(self, key: object, /) -> bool: ...
     def head(self, n: int = 5) -> Table: ...
     def with_roles(
         self,
@@ -119,3 +139,6 @@ def read_csv(
     fold_case: bool = False,
     tag_separator: str = ";",
 ) -> Table: ...
+
+def _panic_for_tests(message: str) -> None:
+    """Panics in Rust inside the panic guard (a test hook): raises InternalError."""

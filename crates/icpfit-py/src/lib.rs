@@ -27,7 +27,11 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<table::PyField>()?;
     m.add_class::<table::PyTableSummary>()?;
     m.add_function(wrap_pyfunction!(table::read_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(table::_panic_for_tests, m)?)?;
+    // A test hook, kept out of `__all__`.
+    m.setattr(
+        "_panic_for_tests",
+        wrap_pyfunction!(table::_panic_for_tests, m)?,
+    )?;
     error::register(m)?;
     Ok(())
 }

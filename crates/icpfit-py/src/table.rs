@@ -430,8 +430,9 @@ impl PyTable {
     fn __len__(&self) -> usize {
         self.0.n_rows()
     }
-    fn __contains__(&self, name: &str) -> bool {
-        self.0.schema().index_of(name).is_ok()
+    fn __contains__(&self, key: &Bound<'_, PyAny>) -> bool {
+        key.extract::<String>()
+            .is_ok_and(|name| self.0.schema().index_of(&name).is_ok())
     }
     /// The first ``n`` rows, as a new table.
     #[pyo3(signature = (n = 5))]
