@@ -1,1 +1,37 @@
-//! placeholder
+//! # icpfit-py
+//!
+//! The Python extension module `icpfit._icpfit`: converts, releases the GIL,
+//! calls `icpfit-core`, converts back. No domain logic lives here.
+//!
+//! - [`table`]: `Table`, `Field`, `TableSummary`, `read_csv`;
+//! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
+//! - [`error`]: the exception classes and the one mapping from core errors;
+//! - [`names`]: kind / role / dimension names.
+//!
+//! Every entry point runs its work through [`error::guard`], so a Rust panic
+//! becomes `icpfit.InternalError` instead of reaching Python.
+
+pub mod arrow_in;
+pub mod arrow_out;
+pub mod error;
+pub mod names;
+pub mod table;
+
+use pyo3::prelude::*;
+
+/// The native part of icpfit. Import `icpfit`, not this module.
+#[pymodule]
+fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<table::PyTable>()?;
+    m.add_class::<table::PyField>()?;
+    m.add_class::<table::PyTableSummary>()?;
+    m.add_function(wrap_pyfunction!(table::read_csv, m)?)?;
+    // A test hook, kept out of `__all__`.
+    m.setattr(
+        "_panic_for_tests",
+        wrap_pyfunction!(table::_panic_for_tests, m)?,
+    )?;
+    error::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,30 @@
+"""The examples in the docstrings of the installed package run and pass."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["icpfit", "icpfit._icpfit", "icpfit.exceptions", "icpfit._frames", "icpfit.types"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    tests = finder.find(module, name)
+    for test in tests:
+        runner.run(test)
+    results = runner.summarize(verbose=False)
+    assert results.attempted > 0, f"{name} has no examples"
+    assert results.failed == 0, f"{results.failed} example(s) of {name} failed (see the output above)"
+
+
+def test_the_rust_docstrings_have_examples() -> None:
+    import icpfit
+
+    for obj in (icpfit.read_csv, icpfit.Table, icpfit.Table.from_arrow, icpfit.Field, icpfit.TableSummary):
+        assert ">>> " in (obj.__doc__ or ""), obj
