@@ -106,6 +106,31 @@ impl Target {
         )
     }
 
+    /// The usual target of a column, by what it holds: a flag → true vs
+    /// false; a deal-outcome column → won vs lost; a retention-status column
+    /// → churned vs rest. Anything else is an error saying so.
+    pub fn from_column(table: &AccountTable, column: &str) -> Result<Self> {
+        match table.column(column)? {
+            crate::table::Column::Flag(_) => Self::from_flag(table, column, &format!("are {column}")),
+            crate::table::Column::Categorical(_) => Self::won_vs_lost(table, column)
+                .or_else(|_| Self::churned(table, column))
+                .map_err(|_| {
+                    Error::invalid(
+                        "target",
+                        format!(
+                            "column `{column}` is neither a deal outcome (won / lost / no_decision / open) nor a \
+                             retention status (active / churned / expanded / contracted); pass per-row labels instead"
+                        ),
+                    )
+                }),
+            other => Err(Error::WrongKind {
+                column: column.to_owned(),
+                expected: "flag, or categorical deal outcome / retention status".into(),
+                found: other.kind().to_string(),
+            }),
+        }
+    }
+
     fn check(&self) -> Result<()> {
         let pos = self.labels.iter().filter(|&&l| l == 1).count();
         let neg = self.labels.iter().filter(|&&l| l == 0).count();
