@@ -52,35 +52,62 @@ pub fn ranking_to_batch(rows: &[AttributeRank]) -> Result<RecordBatch, arrow_sch
         Arc::new(rows.iter().map(f).collect::<Float64Array>())
     };
     let int = |f: &dyn Fn(&AttributeRank) -> Option<usize>| -> ArrayRef {
-        Arc::new(rows.iter().map(|r| f(r).map(|v| i64::try_from(v).unwrap_or(i64::MAX))).collect::<Int64Array>())
+        Arc::new(
+            rows.iter()
+                .map(|r| f(r).map(|v| i64::try_from(v).unwrap_or(i64::MAX)))
+                .collect::<Int64Array>(),
+        )
     };
     let rule = |f: &dyn Fn(&icpfit_core::rank::Rule) -> f64| -> ArrayRef {
-        Arc::new(rows.iter().map(|r| r.rule.as_ref().map(f)).collect::<Float64Array>())
+        Arc::new(
+            rows.iter()
+                .map(|r| r.rule.as_ref().map(f))
+                .collect::<Float64Array>(),
+        )
     };
     let columns: Vec<(&str, ArrayRef)> = vec![
         ("attribute", text(&|r| Some(r.attribute.clone()))),
         ("tag", text(&|r| r.tag.clone())),
         ("kind", text(&|r| Some(r.kind.as_str().to_owned()))),
-        ("dimension", text(&|r| Some(r.dimension.as_str().to_owned()))),
+        (
+            "dimension",
+            text(&|r| Some(r.dimension.as_str().to_owned())),
+        ),
         ("n", int(&|r| Some(r.n))),
         ("n_missing", int(&|r| Some(r.n_missing))),
         ("missing_share", float(&|r| Some(r.missing_share))),
         ("levels", int(&|r| Some(r.levels))),
-        ("test", text(&|r| Some(format!("{:?}", r.test).to_lowercase()))),
+        (
+            "test",
+            text(&|r| Some(format!("{:?}", r.test).to_lowercase())),
+        ),
         ("statistic", float(&|r| Some(r.statistic))),
         ("dof", int(&|r| Some(r.dof))),
         ("p_value", float(&|r| Some(r.p_value))),
         ("q_value", float(&|r| Some(r.q_value))),
-        ("significant", Arc::new(rows.iter().map(|r| Some(r.significant)).collect::<BooleanArray>())),
+        (
+            "significant",
+            Arc::new(
+                rows.iter()
+                    .map(|r| Some(r.significant))
+                    .collect::<BooleanArray>(),
+            ),
+        ),
         ("cramers_v", float(&|r| Some(r.cramers_v))),
-        ("cramers_v_corrected", float(&|r| Some(r.cramers_v_corrected))),
+        (
+            "cramers_v_corrected",
+            float(&|r| Some(r.cramers_v_corrected)),
+        ),
         ("mi", float(&|r| Some(r.mi))),
         ("iv", float(&|r| Some(r.iv))),
         ("auc", float(&|r| r.auc)),
         ("ks", float(&|r| r.ks)),
         ("ks_p_value", float(&|r| r.ks_p_value)),
         ("mann_whitney_p", float(&|r| r.mann_whitney_p)),
-        ("direction", text(&|r| Some(format!("{:?}", r.direction).to_lowercase()))),
+        (
+            "direction",
+            text(&|r| Some(format!("{:?}", r.direction).to_lowercase())),
+        ),
         ("rule", text(&|r| r.rule.as_ref().map(|x| x.description()))),
         ("rule_n", int(&|r| r.rule.as_ref().map(|x| x.inside.n))),
         ("rate_inside", rule(&|x| x.inside.rate)),
@@ -92,9 +119,15 @@ pub fn ranking_to_batch(rows: &[AttributeRank]) -> Result<RecordBatch, arrow_sch
         ("stability", float(&|r| r.stability)),
     ];
     let schema = Schema::new(
-        columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect::<Vec<_>>(),
+        columns
+            .iter()
+            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+            .collect::<Vec<_>>(),
     );
-    RecordBatch::try_new(Arc::new(schema), columns.into_iter().map(|(_, a)| a).collect())
+    RecordBatch::try_new(
+        Arc::new(schema),
+        columns.into_iter().map(|(_, a)| a).collect(),
+    )
 }
 
 #[pymethods]
@@ -151,7 +184,11 @@ impl PyRanking {
     }
     /// The per-tag rows of the tag-set attributes, as a ranking of their own.
     fn tags(&self) -> PyRanking {
-        PyRanking(Ranking { rows: self.0.tags.clone(), tags: Vec::new(), ..self.0.clone() })
+        PyRanking(Ranking {
+            rows: self.0.tags.clone(),
+            tags: Vec::new(),
+            ..self.0.clone()
+        })
     }
     /// One dict per level (or bin, or tag state) of ``attribute``: label, n,
     /// positives, rate, lo, hi, shrunk, woe, iv, under_sampled.
@@ -159,7 +196,10 @@ impl PyRanking {
         let row = self.0.get(attribute).ok_or_else(|| {
             PyErr::from(PyIcpfitErr::from(icpfit_core::Error::UnknownColumn {
                 name: attribute.to_owned(),
-                suggestion: icpfit_core::error::suggest(attribute, self.0.rows.iter().map(|r| r.attribute.as_str())),
+                suggestion: icpfit_core::error::suggest(
+                    attribute,
+                    self.0.rows.iter().map(|r| r.attribute.as_str()),
+                ),
             }))
         })?;
         row.bins
@@ -217,15 +257,32 @@ impl PyRanking {
             self.0.n_negative,
             self.0.base_rate * 100.0
         );
-        for h in ["#", "attribute", "dimension", "IV", "V+", "q", "best rule", "ratio (95% CI)", "evidence"] {
+        for h in [
+            "#",
+            "attribute",
+            "dimension",
+            "IV",
+            "V+",
+            "q",
+            "best rule",
+            "ratio (95% CI)",
+            "evidence",
+        ] {
             html.push_str(&format!("<th>{h}</th>"));
         }
         html.push_str("</tr></thead><tbody>");
         for (k, r) in self.0.rows.iter().enumerate() {
             let (rule, ratio) = r.rule.as_ref().map_or((String::new(), String::new()), |x| {
-                (x.description(), format!("{:.2} ({:.2}–{:.2})", x.rate_ratio, x.ratio_lo, x.ratio_hi))
+                (
+                    x.description(),
+                    format!("{:.2} ({:.2}–{:.2})", x.rate_ratio, x.ratio_lo, x.ratio_hi),
+                )
             });
-            let style = if r.significant { "" } else { " style=\"color:#888\"" };
+            let style = if r.significant {
+                ""
+            } else {
+                " style=\"color:#888\""
+            };
             html.push_str(&format!(
                 "<tr{style}><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{:.2e}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 k + 1,
@@ -248,7 +305,10 @@ fn table_of<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'p
     if let Ok(t) = data.cast::<PyTable>() {
         return Ok(t.clone());
     }
-    let converted = py.import("icpfit")?.getattr("Table")?.call_method1("from_arrow", (data,))?;
+    let converted = py
+        .import("icpfit")?
+        .getattr("Table")?
+        .call_method1("from_arrow", (data,))?;
     Ok(converted.cast_into::<PyTable>()?)
 }
 
@@ -294,18 +354,39 @@ pub fn rank<'py>(
     let labels: Option<Vec<Option<bool>>> = if target.is_instance_of::<PyString>() {
         None
     } else {
-        let seq = if target.hasattr("tolist")? { target.call_method0("tolist")? } else { target.clone() };
+        let seq = if target.hasattr("tolist")? {
+            target.call_method0("tolist")?
+        } else {
+            target.clone()
+        };
         Some(seq.extract()?)
     };
-    let column = if labels.is_none() { Some(target.extract::<String>()?) } else { None };
+    let column = if labels.is_none() {
+        Some(target.extract::<String>()?)
+    } else {
+        None
+    };
     let weights: Option<Vec<f64>> = match weights {
         None => None,
         Some(w) => Some(match w.extract::<PyReadonlyArray1<f64>>() {
-            Ok(a) => a.as_slice().map(<[f64]>::to_vec).unwrap_or_else(|_| a.as_array().to_vec()),
+            Ok(a) => a
+                .as_slice()
+                .map(<[f64]>::to_vec)
+                .unwrap_or_else(|_| a.as_array().to_vec()),
             Err(_) => w.extract()?,
         }),
     };
-    let opts = RankOptions { n_bins, confidence, fdr_alpha, bootstrap, top_k, seed, columns, n_threads, ..Default::default() };
+    let opts = RankOptions {
+        n_bins,
+        confidence,
+        fdr_alpha,
+        bootstrap,
+        top_k,
+        seed,
+        columns,
+        n_threads,
+        ..Default::default()
+    };
     let inner = table.get();
     let result: BindResult<Ranking> = py.detach(|| {
         guard(|| {
@@ -314,7 +395,11 @@ pub fn rank<'py>(
                 (Some(c), _) => Target::from_column(t, c)?,
                 (None, Some(l)) => Target::from_labels(l, "labels", "are positive")?,
                 (None, None) => {
-                    return Err(icpfit_core::Error::invalid("target", "a column name or per-row labels").into());
+                    return Err(icpfit_core::Error::invalid(
+                        "target",
+                        "a column name or per-row labels",
+                    )
+                    .into());
                 }
             };
             Ok(core_rank(t, &target, weights.as_deref(), &opts)?)

@@ -180,21 +180,7 @@ pub fn best_split(
             found: labels.len(),
         });
     }
-    if let Some(w) = weights {
-        if w.len() != n {
-            return Err(Error::LengthMismatch {
-                what: "weights".into(),
-                expected: n,
-                found: w.len(),
-            });
-        }
-        if let Some(i) = w.iter().position(|w| !w.is_finite() || *w < 0.0) {
-            return Err(Error::invalid(
-                "weights",
-                format!("weight {} at row {i} is not finite and >= 0", w[i]),
-            ));
-        }
-    }
+    super::check_weights(weights, n)?;
     if let Some(i) = values.iter().position(|v| v.is_nan()) {
         return Err(Error::invalid(
             "values",

@@ -410,21 +410,7 @@ fn validate(
             found: y.len(),
         });
     }
-    if let Some(w) = weights {
-        if w.len() != n {
-            return Err(Error::LengthMismatch {
-                what: "weights".into(),
-                expected: n,
-                found: w.len(),
-            });
-        }
-        if let Some(i) = w.iter().position(|w| !w.is_finite() || *w < 0.0) {
-            return Err(Error::invalid(
-                "weights",
-                format!("weight {} at row {i} is not finite and >= 0", w[i]),
-            ));
-        }
-    }
+    super::check_weights(weights, n)?;
     if !opts.l2.is_finite() || opts.l2 < 0.0 {
         return Err(Error::invalid(
             "l2",

@@ -36,6 +36,28 @@
 // clippy flags every `Result` returned here; boxing it is a crate-wide
 // decision for `error.rs`, not for the kernels. Kernel errors are cold paths.
 
+use crate::error::{Error, Result};
+
+/// Checks optional sample weights: `n` of them, each finite and `>= 0`.
+/// The one check every weighted kernel runs, so they all fail alike.
+pub fn check_weights(weights: Option<&[f64]>, n: usize) -> Result<()> {
+    let Some(w) = weights else { return Ok(()) };
+    if w.len() != n {
+        return Err(Error::LengthMismatch {
+            what: "weights".into(),
+            expected: n,
+            found: w.len(),
+        });
+    }
+    match w.iter().position(|w| !w.is_finite() || *w < 0.0) {
+        Some(i) => Err(Error::invalid(
+            "weights",
+            format!("weight {} at row {i} is not finite and >= 0", w[i]),
+        )),
+        None => Ok(()),
+    }
+}
+
 pub mod association;
 pub mod binning;
 pub mod contingency;
