@@ -9,7 +9,7 @@
 //! - a UTF-8 byte-order mark is ignored; invalid UTF-8 is [`Error::Csv`] with the line;
 //! - a quoted field may span lines: errors still name the line the row starts on.
 
-use super::ingest::{RawColumn, Rows, build_table};
+use super::ingest::{CellFilter, RawColumn, Rows, build_table};
 use super::{AccountTable, CsvOptions};
 use crate::error::{Error, Location, Result};
 use rayon::prelude::*;
@@ -242,6 +242,7 @@ fn parse_chunk(
         .collect();
     let mut lines: Vec<u64> = Vec::with_capacity(rows_estimate);
     let mut rdr = builder(opts).from_reader(chunk);
+    let filter = CellFilter::new(opts);
     let mut record = csv::ByteRecord::new();
     loop {
         let more = rdr.read_byte_record(&mut record).map_err(|e| Error::Csv {
@@ -270,7 +271,7 @@ fn parse_chunk(
                 at: Location::line(path, line),
                 message: format!("column `{}` is not valid UTF-8", raw[j].name),
             })?;
-            raw[j].push(cell)?;
+            raw[j].push(cell, &filter)?;
         }
         lines.push(line);
     }

@@ -78,6 +78,40 @@ pub(crate) struct RawColumn {
     pub(crate) name: String,
     text: String,
     offsets: Vec<u32>,
+    /// Per cell: missing (a missing token after trimming). Missing cells hold no text.
+    missing: Vec<bool>,
+}
+
+/// Trimming and missing-token matching, applied once per cell as it is read.
+pub(crate) struct CellFilter<'a> {
+    trim: bool,
+    tokens: &'a [String],
+    longest: usize,
+}
+
+impl<'a> CellFilter<'a> {
+    pub(crate) fn new(opts: &'a CsvOptions) -> Self {
+        let longest = opts
+            .missing_tokens
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        Self {
+            trim: opts.trim,
+            tokens: &opts.missing_tokens,
+            longest,
+        }
+    }
+    /// The cell as stored (`None` = missing). Most cells are longer than
+    /// every token, so the length is tested first.
+    #[inline]
+    fn apply<'c>(&self, cell: &'c str) -> Option<&'c str> {
+        let c = if self.trim { cell.trim() } else { cell };
+        let missing =
+            c.len() <= self.longest && self.tokens.iter().any(|m| m.eq_ignore_ascii_case(c));
+        (!missing).then_some(c)
+    }
 }
 
 impl RawColumn {
@@ -88,10 +122,13 @@ impl RawColumn {
             name,
             text: String::new(),
             offsets,
+            missing: Vec::with_capacity(capacity),
         }
     }
-    pub(crate) fn push(&mut self, cell: &str) -> Result<()> {
-        self.text.push_str(cell);
+    pub(crate) fn push(&mut self, cell: &str, filter: &CellFilter<'_>) -> Result<()> {
+        let kept = filter.apply(cell);
+        self.missing.push(kept.is_none());
+        self.text.push_str(kept.unwrap_or_default());
         let end = u32::try_from(self.text.len()).map_err(|_| Error::Capacity {
             column: self.name.clone(),
             message: "more than 4 GiB of text".into(),
@@ -118,6 +155,7 @@ impl RawColumn {
         }
         self.offsets
             .extend(other.offsets[1..].iter().map(|o| o + shift));
+        self.missing.extend(other.missing);
         Ok(())
     }
     fn len(&self) -> usize {
@@ -149,42 +187,23 @@ impl Rows<'_> {
     }
 }
 
-/// A column's cells after trimming and missing-token matching, computed once.
+/// A column's cells as stored: trimmed, `None` where missing.
 struct Cells<'a> {
     raw: &'a RawColumn,
     opts: &'a CsvOptions,
-    values: Vec<Option<&'a str>>,
 }
 
 impl<'a> Cells<'a> {
-    fn new(raw: &'a RawColumn, opts: &'a CsvOptions) -> Self {
-        // Most cells are longer than every missing token: test the length first.
-        let longest = opts
-            .missing_tokens
-            .iter()
-            .map(String::len)
-            .max()
-            .unwrap_or(0);
-        let is_missing = |c: &str| {
-            c.len() <= longest
-                && opts
-                    .missing_tokens
-                    .iter()
-                    .any(|m| m.eq_ignore_ascii_case(c))
-        };
-        let values = (0..raw.len())
-            .map(|i| {
-                let c = raw.cell(i);
-                let c = if opts.trim { c.trim() } else { c };
-                if is_missing(c) { None } else { Some(c) }
-            })
-            .collect();
-        Self { raw, opts, values }
-    }
-
     #[inline]
     fn get(&self, i: usize) -> Option<&'a str> {
-        self.values[i]
+        if self.raw.missing[i] {
+            None
+        } else {
+            Some(self.raw.cell(i))
+        }
+    }
+    fn present(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.raw.len()).filter_map(|i| self.get(i))
     }
 }
 
@@ -274,9 +293,9 @@ fn convert_column(
     let dimension = spec
         .and_then(|s| s.dimension)
         .unwrap_or_else(|| default_dimension(&raw.name));
-    let cells = Cells::new(raw, opts);
+    let cells = Cells { raw, opts };
     let n = raw.len();
-    let present = cells.values.iter().filter(|c| c.is_some()).count();
+    let present = raw.missing.iter().filter(|m| !**m).count();
     let mut parsed = None;
     let mut warning = None;
     let kind = match spec.and_then(|s| s.kind) {
@@ -372,15 +391,13 @@ fn infer_kind(
             ),
         });
     }
-    let all = |f: &dyn Fn(&str) -> bool| cells.values.iter().flatten().all(|c| f(c));
+    let all = |f: &dyn Fn(&str) -> bool| cells.present().all(f);
     let kind = if all(&|c| parse_flag(c).is_some()) {
         Kind::Flag
     } else if all(&|c| date::parse_iso(c).is_some()) {
         Kind::Date
     } else if cells
-        .values
-        .iter()
-        .flatten()
+        .present()
         .any(|c| c.contains(cells.opts.tag_separator))
     {
         Kind::TagSet
@@ -576,7 +593,8 @@ fn to_tag_set(cells: &Cells<'_>, n: usize) -> TagSetColumn {
 }
 
 fn to_text(cells: &Cells<'_>, n: usize) -> Result<TextColumn> {
-    TextColumn::from_strings(&cells.raw.name, &cells.values[..n])
+    let values: Vec<Option<&str>> = (0..n).map(|i| cells.get(i)).collect();
+    TextColumn::from_strings(&cells.raw.name, &values)
 }
 
 #[cfg(test)]

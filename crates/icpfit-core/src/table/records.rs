@@ -7,7 +7,7 @@
 //! conversion of the CSV reader, so a struct and its CSV export give the same
 //! table. Errors name the 0-based row.
 
-use super::ingest::{RawColumn, Rows, build_table};
+use super::ingest::{CellFilter, RawColumn, Rows, build_table};
 use super::{AccountTable, CsvOptions};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -19,6 +19,7 @@ impl AccountTable {
     pub fn from_records<T: Serialize>(records: &[T], opts: &CsvOptions) -> Result<Self> {
         let mut raw: Vec<RawColumn> = Vec::new();
         let sep = opts.tag_separator.to_string();
+        let filter = CellFilter::new(opts);
         for (i, rec) in records.iter().enumerate() {
             let value = serde_json::to_value(rec).map_err(|e| {
                 Error::invalid("records", format!("row {i} does not serialise: {e}"))
@@ -46,7 +47,7 @@ impl AccountTable {
                 ));
             }
             for (r, v) in raw.iter_mut().zip(map.values()) {
-                r.push(&cell(v, &sep, &r.name, i)?)?;
+                r.push(&cell(v, &sep, &r.name, i)?, &filter)?;
             }
         }
         if raw.is_empty() {
