@@ -31,10 +31,12 @@ from icpfit._icpfit import (
     InsufficientDataError,
     InternalError,
     ParseError,
+    Ranking,
     SchemaError,
     Table,
     TableSummary,
     __version__,
+    rank,
     read_csv,
 )
 
@@ -48,9 +50,11 @@ __all__ = [
     "InsufficientDataError",
     "InternalError",
     "ParseError",
+    "Ranking",
     "SchemaError",
     "Table",
     "TableSummary",
     "__version__",
+    "rank",
     "read_csv",
 ]

@@ -20,6 +20,9 @@
 
 pub mod error;
 pub mod evidence;
+pub mod outcome;
+pub mod profile;
+pub mod rank;
 pub mod stats;
 pub mod synth;
 pub mod table;

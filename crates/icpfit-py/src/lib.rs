@@ -4,6 +4,7 @@
 //! calls `icpfit-core`, converts back. No domain logic lives here.
 //!
 //! - [`table`]: `Table`, `Field`, `TableSummary`, `read_csv`;
+//! - [`rank`]: `rank`, `Ranking`;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
 //! - [`error`]: the exception classes and the one mapping from core errors;
 //! - [`names`]: kind / role / dimension names.
@@ -15,6 +16,7 @@ pub mod arrow_in;
 pub mod arrow_out;
 pub mod error;
 pub mod names;
+pub mod rank;
 pub mod table;
 
 use pyo3::prelude::*;
@@ -27,6 +29,8 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<table::PyField>()?;
     m.add_class::<table::PyTableSummary>()?;
     m.add_function(wrap_pyfunction!(table::read_csv, m)?)?;
+    m.add_class::<rank::PyRanking>()?;
+    m.add_function(wrap_pyfunction!(rank::rank, m)?)?;
     // A test hook, kept out of `__all__`.
     m.setattr(
         "_panic_for_tests",

@@ -156,7 +156,7 @@ fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> BindResult<T> + Send) -
     Ok(py.detach(|| guard(f))?)
 }
 
-fn stream_capsule<'py>(
+pub(crate) fn stream_capsule<'py>(
     py: Python<'py>,
     batch: RecordBatch,
     requested_schema: Option<Bound<'py, PyCapsule>>,
@@ -171,7 +171,7 @@ fn stream_capsule<'py>(
     Ok(to_stream_pycapsule(py, reader, requested_schema)?)
 }
 
-fn frames_call<'py>(
+pub(crate) fn frames_call<'py>(
     py: Python<'py>,
     helper: &str,
     obj: &Bound<'py, PyAny>,
@@ -179,11 +179,11 @@ fn frames_call<'py>(
     py.import("icpfit._frames")?.getattr(helper)?.call1((obj,))
 }
 
-fn arrow_err(e: arrow_schema::ArrowError) -> PyIcpfitErr {
+pub(crate) fn arrow_err(e: arrow_schema::ArrowError) -> PyIcpfitErr {
     PyIcpfitErr::Panic(format!("Arrow export failed: {e}"))
 }
 
-fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

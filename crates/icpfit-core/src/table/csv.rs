@@ -12,6 +12,7 @@
 use super::ingest::{RawColumn, Rows, build_table};
 use super::{AccountTable, CsvOptions};
 use crate::error::{Error, Location, Result};
+use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -87,6 +88,58 @@ impl LineCounter<'_> {
     }
 }
 
+/// Inputs above this size are parsed in parallel chunks.
+const PARALLEL_MIN_BYTES: usize = 4 << 20;
+
+fn builder(opts: &CsvOptions) -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.delimiter(opts.delimiter)
+        .has_headers(false)
+        .flexible(true);
+    b
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Record boundaries splitting `body` into about `k` chunks: after a newline
+/// that is outside quotes (RFC 4180 quoting: a `"` toggles; an escaped `""`
+/// toggles twice). Without any quote in the input, any newline is a
+/// boundary and no byte needs scanning.
+fn chunk_bounds(body: &[u8], k: usize) -> Vec<usize> {
+    let mut bounds = vec![0];
+    if k > 1 && body.len() >= PARALLEL_MIN_BYTES {
+        let quoted = body.contains(&b'"');
+        let mut in_quote = false;
+        let mut pos = 0;
+        for i in 1..k {
+            let target = body.len() * i / k;
+            if quoted {
+                while pos < body.len() && (pos < target || in_quote || body[pos] != b'\n') {
+                    if body[pos] == b'"' {
+                        in_quote = !in_quote;
+                    }
+                    pos += 1;
+                }
+            } else {
+                pos = pos.max(target);
+                while pos < body.len() && body[pos] != b'\n' {
+                    pos += 1;
+                }
+            }
+            if pos >= body.len() {
+                break;
+            }
+            pos += 1; // past the newline
+            bounds.push(pos);
+        }
+    }
+    bounds.push(body.len());
+    bounds.dedup();
+    bounds
+}
+
 fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<AccountTable> {
     let mut data = Vec::new();
     reader.read_to_end(&mut data).map_err(|source| Error::Io {
@@ -98,24 +151,13 @@ fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<
         offset: 0,
         line: 1,
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(opts.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(&data[..]);
-    let csv_err = |e: csv::Error, line: u64| {
-        let line = e.position().map_or(line, |p| p.line());
-        Error::Csv {
-            at: Location::line(path, line),
-            message: e.to_string(),
-        }
-    };
+    let mut rdr = builder(opts).from_reader(&data[..]);
     let mut record = csv::ByteRecord::new();
-    if !rdr
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_err(e, 1))?
-    {
+    let header_found = rdr.read_byte_record(&mut record).map_err(|e| Error::Csv {
+        at: Location::line(path, e.position().map_or(1, |p| p.line())),
+        message: e.to_string(),
+    })?;
+    if !header_found {
         return Err(Error::EmptyInput {
             what: path.map_or("the CSV input".into(), |p| format!("`{p}`")),
         });
@@ -123,7 +165,7 @@ fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<
     let header_line = record
         .position()
         .map_or(1, |p| counter.line_at(p.byte() as usize));
-    let mut raw: Vec<RawColumn> = Vec::with_capacity(record.len());
+    let mut names = Vec::with_capacity(record.len());
     for (j, name) in record.iter().enumerate() {
         let name = std::str::from_utf8(name).map_err(|_| Error::Csv {
             at: Location::line(path, header_line),
@@ -136,21 +178,86 @@ fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<
                 message: format!("header field {} is empty: every column needs a name", j + 1),
             });
         }
-        raw.push(RawColumn::new(name.to_owned(), 0));
+        names.push(name.to_owned());
     }
-    let width = raw.len();
+    let body_start = (rdr.position().byte() as usize).min(data.len());
+    let body = &data[body_start..];
+    let body_line = 1 + count_newlines(&data[..body_start]);
+    let bounds = chunk_bounds(body, 2 * rayon::current_num_threads());
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let newlines: Vec<u64> = ranges
+        .par_iter()
+        .map(|&(a, b)| count_newlines(&body[a..b]))
+        .collect();
+    let mut base_lines = Vec::with_capacity(ranges.len());
+    let mut line = body_line;
+    for n in &newlines {
+        base_lines.push(line);
+        line += n;
+    }
+    let parts: Vec<Result<(Vec<RawColumn>, Vec<u64>)>> = ranges
+        .par_iter()
+        .zip(&base_lines)
+        .map(|(&(a, b), &base)| parse_chunk(&body[a..b], base, &names, path, opts))
+        .collect();
+    let mut raw: Vec<RawColumn> = names.iter().map(|n| RawColumn::new(n.clone(), 0)).collect();
     let mut lines: Vec<u64> = Vec::new();
+    for part in parts {
+        let (columns, part_lines) = part?;
+        for (r, c) in raw.iter_mut().zip(columns) {
+            r.append(c)?;
+        }
+        lines.extend(part_lines);
+    }
+    build_table(
+        raw,
+        Rows::Lines {
+            path,
+            lines: &lines,
+        },
+        opts,
+    )
+}
+
+/// Parses one chunk of records; `base_line` is the 1-based line of its first byte.
+fn parse_chunk(
+    chunk: &[u8],
+    base_line: u64,
+    names: &[String],
+    path: Option<&str>,
+    opts: &CsvOptions,
+) -> Result<(Vec<RawColumn>, Vec<u64>)> {
+    let width = names.len();
+    let mut counter = LineCounter {
+        data: chunk,
+        offset: 0,
+        line: base_line,
+    };
+    // Pre-size from the average row: no repeated growth of the big buffers.
+    let rows_estimate = (count_newlines(&chunk[..chunk.len().min(1 << 16)]) as usize).max(1)
+        * (chunk.len() / (1 << 16)).max(1);
+    let mut raw: Vec<RawColumn> = names
+        .iter()
+        .map(|n| RawColumn::new(n.clone(), rows_estimate))
+        .collect();
+    let mut lines: Vec<u64> = Vec::with_capacity(rows_estimate);
+    let mut rdr = builder(opts).from_reader(chunk);
+    let mut record = csv::ByteRecord::new();
     loop {
-        let next_line = lines.last().map_or(header_line + 1, |l| l + 1);
-        if !rdr
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_err(e, next_line))?
-        {
+        let more = rdr.read_byte_record(&mut record).map_err(|e| Error::Csv {
+            at: Location::line(
+                path,
+                e.position()
+                    .map_or(base_line, |p| counter.line_at(p.byte() as usize)),
+            ),
+            message: e.to_string(),
+        })?;
+        if !more {
             break;
         }
         let line = record
             .position()
-            .map_or(next_line, |p| counter.line_at(p.byte() as usize));
+            .map_or(base_line, |p| counter.line_at(p.byte() as usize));
         if record.len() != width {
             return Err(Error::RaggedRow {
                 at: Location::line(path, line),
@@ -167,12 +274,5 @@ fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<
         }
         lines.push(line);
     }
-    build_table(
-        raw,
-        Rows::Lines {
-            path,
-            lines: &lines,
-        },
-        opts,
-    )
+    Ok((raw, lines))
 }

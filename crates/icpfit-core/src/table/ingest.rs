@@ -99,6 +99,27 @@ impl RawColumn {
         self.offsets.push(end);
         Ok(())
     }
+    /// Appends the cells of `other` (the next chunk of the same column).
+    pub(crate) fn append(&mut self, other: RawColumn) -> Result<()> {
+        let shift = self.offsets.last().copied().unwrap_or(0);
+        if self.text.is_empty() && self.offsets.len() == 1 {
+            *self = RawColumn {
+                name: std::mem::take(&mut self.name),
+                ..other
+            };
+            return Ok(());
+        }
+        self.text.push_str(&other.text);
+        if u32::try_from(self.text.len()).is_err() {
+            return Err(Error::Capacity {
+                column: self.name.clone(),
+                message: "more than 4 GiB of text".into(),
+            });
+        }
+        self.offsets
+            .extend(other.offsets[1..].iter().map(|o| o + shift));
+        Ok(())
+    }
     fn len(&self) -> usize {
         self.offsets.len() - 1
     }
@@ -128,26 +149,42 @@ impl Rows<'_> {
     }
 }
 
+/// A column's cells after trimming and missing-token matching, computed once.
 struct Cells<'a> {
     raw: &'a RawColumn,
     opts: &'a CsvOptions,
+    values: Vec<Option<&'a str>>,
 }
 
 impl<'a> Cells<'a> {
-    #[inline]
-    fn get(&self, i: usize) -> Option<&'a str> {
-        let c = self.raw.cell(i);
-        let c = if self.opts.trim { c.trim() } else { c };
-        if self
-            .opts
+    fn new(raw: &'a RawColumn, opts: &'a CsvOptions) -> Self {
+        // Most cells are longer than every missing token: test the length first.
+        let longest = opts
             .missing_tokens
             .iter()
-            .any(|m| m.eq_ignore_ascii_case(c))
-        {
-            None
-        } else {
-            Some(c)
-        }
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        let is_missing = |c: &str| {
+            c.len() <= longest
+                && opts
+                    .missing_tokens
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(c))
+        };
+        let values = (0..raw.len())
+            .map(|i| {
+                let c = raw.cell(i);
+                let c = if opts.trim { c.trim() } else { c };
+                if is_missing(c) { None } else { Some(c) }
+            })
+            .collect();
+        Self { raw, opts, values }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&'a str> {
+        self.values[i]
     }
 }
 
@@ -193,18 +230,32 @@ fn check_unique_ids(table: &AccountTable, rows: &Rows<'_>) -> Result<()> {
         return Ok(());
     };
     let col = table.column(&field.name)?;
+    let duplicate = |i: usize, first: usize, value: String| Error::DuplicateId {
+        at: rows.at(i),
+        column: field.name.clone(),
+        value,
+        first: rows.at(first),
+    };
+    if let Column::Text(t) = col {
+        // The usual case: borrow the strings, no allocation per row.
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        seen.reserve(table.n_rows());
+        for i in 0..table.n_rows() {
+            if let Some(v) = t.get(i)
+                && let Some(first) = seen.insert(v, i)
+            {
+                return Err(duplicate(i, first, v.to_owned()));
+            }
+        }
+        return Ok(());
+    }
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.n_rows());
     for i in 0..table.n_rows() {
         let Some(v) = col.display_value(i) else {
             continue;
         };
         if let Some(&first) = seen.get(&v) {
-            return Err(Error::DuplicateId {
-                at: rows.at(i),
-                column: field.name.clone(),
-                value: v,
-                first: rows.at(first),
-            });
+            return Err(duplicate(i, first, v));
         }
         seen.insert(v, i);
     }
@@ -223,9 +274,10 @@ fn convert_column(
     let dimension = spec
         .and_then(|s| s.dimension)
         .unwrap_or_else(|| default_dimension(&raw.name));
-    let cells = Cells { raw, opts };
+    let cells = Cells::new(raw, opts);
     let n = raw.len();
-    let present = (0..n).filter(|&i| cells.get(i).is_some()).count();
+    let present = cells.values.iter().filter(|c| c.is_some()).count();
+    let mut parsed = None;
     let mut warning = None;
     let kind = match spec.and_then(|s| s.kind) {
         Some(k) => k,
@@ -238,7 +290,11 @@ fn convert_column(
             }
             Kind::Numeric
         }
-        None => infer_kind(&cells, n, present, rows)?,
+        None => {
+            let (kind, numbers) = infer_kind(&cells, n, present, rows)?;
+            parsed = numbers;
+            kind
+        }
     };
     if spec.and_then(|s| s.kind).is_some() && present == 0 && n > 0 {
         warning = Some(IngestWarning::AllMissing {
@@ -246,7 +302,10 @@ fn convert_column(
         });
     }
     let column = match kind {
-        Kind::Numeric => Column::Numeric(to_numeric(&cells, n, rows)?),
+        Kind::Numeric => Column::Numeric(match parsed {
+            Some(v) => v,
+            None => to_numeric(&cells, n, rows)?,
+        }),
         Kind::Flag => Column::Flag(to_flag(&cells, n, rows)?),
         Kind::Date => Column::Date(to_date(&cells, n, rows)?),
         Kind::Categorical => Column::Categorical(to_categorical(&cells, n)),
@@ -265,22 +324,43 @@ fn convert_column(
     ))
 }
 
-fn infer_kind(cells: &Cells<'_>, n: usize, present: usize, rows: &Rows<'_>) -> Result<Kind> {
+/// The inferred kind; for a numeric column also its parsed values, so that
+/// nothing is parsed twice.
+fn infer_kind(
+    cells: &Cells<'_>,
+    n: usize,
+    present: usize,
+    rows: &Rows<'_>,
+) -> Result<(Kind, Option<Vec<f64>>)> {
     let lenient = cells.opts.lenient_numbers;
     let mut numbers = 0usize;
     let mut first_non_number = None;
+    let mut failures = 0usize;
+    let mut parsed = Vec::with_capacity(n);
     for i in 0..n {
-        if let Some(c) = cells.get(i) {
-            if parse_number(c, lenient).is_some() {
-                numbers += 1;
-            } else if first_non_number.is_none() {
-                first_non_number = Some(i);
-            }
+        match cells.get(i) {
+            None => parsed.push(f64::NAN),
+            Some(c) => match parse_number(c, lenient) {
+                Some(x) => {
+                    numbers += 1;
+                    parsed.push(x);
+                }
+                None => {
+                    first_non_number.get_or_insert(i);
+                    failures += 1;
+                    // Once more than 5 % fail the column cannot be "almost
+                    // numeric": stop parsing.
+                    if present < 20 || failures * 100 > present * 5 {
+                        break;
+                    }
+                }
+            },
         }
     }
     if numbers == present {
-        return Ok(Kind::Numeric);
+        return Ok((Kind::Numeric, Some(parsed)));
     }
+    drop(parsed);
     if present >= 20 && numbers * 100 >= present * 95 {
         let i = first_non_number.unwrap_or(0);
         return Err(Error::Parse {
@@ -292,19 +372,22 @@ fn infer_kind(cells: &Cells<'_>, n: usize, present: usize, rows: &Rows<'_>) -> R
             ),
         });
     }
-    let all = |f: &dyn Fn(&str) -> bool| (0..n).filter_map(|i| cells.get(i)).all(f);
-    if all(&|c| parse_flag(c).is_some()) {
-        Ok(Kind::Flag)
+    let all = |f: &dyn Fn(&str) -> bool| cells.values.iter().flatten().all(|c| f(c));
+    let kind = if all(&|c| parse_flag(c).is_some()) {
+        Kind::Flag
     } else if all(&|c| date::parse_iso(c).is_some()) {
-        Ok(Kind::Date)
-    } else if (0..n)
-        .filter_map(|i| cells.get(i))
+        Kind::Date
+    } else if cells
+        .values
+        .iter()
+        .flatten()
         .any(|c| c.contains(cells.opts.tag_separator))
     {
-        Ok(Kind::TagSet)
+        Kind::TagSet
     } else {
-        Ok(Kind::Categorical)
-    }
+        Kind::Categorical
+    };
+    Ok((kind, None))
 }
 
 /// Parses a number. Strict: Rust's float syntax (`1e3`, `-0.5`, `inf` excluded).
@@ -408,7 +491,9 @@ fn to_date(cells: &Cells<'_>, n: usize, rows: &Rows<'_>) -> Result<Vec<i32>> {
 /// so that dictionaries do not depend on row order.
 #[derive(Default)]
 struct Interner<'a> {
-    index: HashMap<std::borrow::Cow<'a, str>, u32>,
+    // FxHash: several times faster than SipHash on short category strings,
+    // and the keys are the user's own data (no untrusted-collision concern).
+    index: rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, u32>,
     levels: Vec<std::borrow::Cow<'a, str>>,
 }
 
@@ -467,38 +552,31 @@ fn to_categorical(cells: &Cells<'_>, n: usize) -> CategoricalColumn {
 fn to_tag_set(cells: &Cells<'_>, n: usize) -> TagSetColumn {
     let sep = cells.opts.tag_separator;
     let mut interner = Interner::default();
-    let rows: Vec<Option<Vec<u32>>> = (0..n)
-        .map(|i| {
-            cells.get(i).map(|c| {
-                c.split(sep)
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(|t| interner.code(fold(t, cells.opts.fold_case)))
-                    .collect()
-            })
-        })
-        .collect();
-    let (tags, remap) = interner.finish();
-    let words = tags.len().div_ceil(64).max(1);
-    let mut bits = vec![0u64; n * words];
+    // Flat (row, tag) pairs: no allocation per row.
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(n);
     let mut valid = Bitmap::new(n, true);
-    for (i, r) in rows.iter().enumerate() {
-        match r {
+    for i in 0..n {
+        match cells.get(i) {
             None => valid.set(i, false),
-            Some(ts) => {
-                for &t in ts {
-                    let t = remap[t as usize] as usize;
-                    bits[i * words + t / 64] |= 1 << (t % 64);
+            Some(c) => {
+                for t in c.split(sep).map(str::trim).filter(|t| !t.is_empty()) {
+                    pairs.push((i as u32, interner.code(fold(t, cells.opts.fold_case))));
                 }
             }
         }
+    }
+    let (tags, remap) = interner.finish();
+    let words = tags.len().div_ceil(64).max(1);
+    let mut bits = vec![0u64; n * words];
+    for (i, t) in pairs {
+        let t = remap[t as usize] as usize;
+        bits[i as usize * words + t / 64] |= 1 << (t % 64);
     }
     TagSetColumn::from_parts(bits, words, tags, valid)
 }
 
 fn to_text(cells: &Cells<'_>, n: usize) -> Result<TextColumn> {
-    let values: Vec<Option<&str>> = (0..n).map(|i| cells.get(i)).collect();
-    TextColumn::from_strings(&cells.raw.name, &values)
+    TextColumn::from_strings(&cells.raw.name, &cells.values[..n])
 }
 
 #[cfg(test)]

@@ -317,6 +317,9 @@ pub fn default_role(name: &str) -> Role {
         "adoption_90d",
         "close_date",
         "closed_at",
+        // Known only for customers (won deals): as attributes they would leak the outcome.
+        "start_arr",
+        "starting_arr",
     ];
     if OUTCOMES.contains(&n.as_str()) {
         Role::Outcome
@@ -348,6 +351,7 @@ pub fn default_dimension(name: &str) -> Dimension {
         "geography",
         "hq",
         "founded",
+        "founded_year",
         "founding_year",
         "company_age",
         "ownership",
@@ -387,8 +391,6 @@ pub fn default_dimension(name: &str) -> Dimension {
         "rep",
         "owner_rep",
         "sales_rep",
-        "starting_arr",
-        "start_arr",
     ];
     const PSYCHO: &[&str] = &[
         "priority",

@@ -568,3 +568,90 @@ fn summary_describes_each_column() {
     assert!(shown.starts_with("4 rows x 8 columns"), "{shown}");
     assert!(shown.contains("2025-01-15"), "{shown}");
 }
+
+/// A CSV big enough to be parsed in parallel chunks, with quoted fields that
+/// hold delimiters and newlines, and a blank line.
+fn big_csv(rows: usize, bad_row: Option<usize>) -> (String, Vec<u64>) {
+    let mut s = String::from("account_id,note,employees\n");
+    let mut lines = Vec::with_capacity(rows);
+    let mut line = 2u64;
+    for i in 0..rows {
+        lines.push(line);
+        let emp = if Some(i) == bad_row {
+            "12k".to_owned()
+        } else {
+            (i % 5000).to_string()
+        };
+        if i % 97 == 0 {
+            s.push_str(&format!("a{i},\"two, \"\"quoted\"\"\nlines {i}\",{emp}\n"));
+            line += 2;
+        } else {
+            s.push_str(&format!(
+                "a{i},plain note number {i} padding padding padding,{emp}\n"
+            ));
+            line += 1;
+        }
+        if i == rows / 2 {
+            s.push('\n');
+            line += 1;
+        }
+    }
+    (s, lines)
+}
+
+#[test]
+fn parallel_chunks_read_exactly_like_one_pass() {
+    let (text, _) = big_csv(120_000, None);
+    assert!(
+        text.len() > 6 << 20,
+        "big enough for several chunks: {}",
+        text.len()
+    );
+    let t = read(&text).unwrap();
+    assert_eq!(t.n_rows(), 120_000);
+    let note = t.column("note").unwrap();
+    assert_eq!(
+        note.display_value(97 * 500).unwrap(),
+        format!("two, \"quoted\"\nlines {}", 97 * 500)
+    );
+    assert_eq!(
+        note.display_value(1).unwrap(),
+        "plain note number 1 padding padding padding"
+    );
+    let emp = t.numeric("employees").unwrap();
+    assert!(emp.iter().enumerate().all(|(i, &e)| e == (i % 5000) as f64));
+    let ids = t.text("account_id").unwrap();
+    assert!((0..120_000).all(|i| ids.get(i) == Some(format!("a{i}").as_str())));
+}
+
+#[test]
+fn errors_in_late_chunks_name_the_exact_line() {
+    let spec =
+        SchemaSpec::from_json(r#"{"columns":[{"name":"employees","kind":"numeric"}]}"#).unwrap();
+    let opts = CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    };
+    for bad in [3, 70_001, 119_999] {
+        let (text, lines) = big_csv(120_000, Some(bad));
+        let err = read_with(&text, &opts).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "line {}, column `employees`: expected a number, found `12k`",
+                lines[bad]
+            )
+        );
+    }
+    let (mut text, lines) = big_csv(120_000, None);
+    let at = text.find("a100001,").unwrap();
+    text.insert_str(at, "extra,");
+    let err = read(&text).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "line {}: expected 3 fields as in the header, found 4",
+            lines[100_001]
+        )
+    );
+}
