@@ -17,6 +17,8 @@ __all__ = [
     "Field",
     "TableSummary",
     "read_csv",
+    "Ranking",
+    "rank",
     "IcpfitError",
     "ParseError",
     "SchemaError",
