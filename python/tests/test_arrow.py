@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +137,9 @@ def test_roles_and_dimensions_override_the_defaults() -> None:
         ("numeric", "attribute", "stage"),
         ("flag", "ignore", "other"),
     ]
+    # Any mapping will do, not only dicts.
+    t2 = icpfit.Table.from_arrow(data, roles=types.MappingProxyType({"acct": "id"}))
+    assert t2.field("acct").role == "id"
     with pytest.raises(icpfit.ColumnError) as e:
         icpfit.Table.from_arrow(data, roles={"sets": "id"})
     assert str(e.value) == "no column named `sets`; did you mean `seats`?"
@@ -165,7 +169,7 @@ def test_non_arrow_objects_are_type_errors() -> None:
         icpfit.Table.from_arrow([1, 2])
     with pytest.raises(TypeError, match=r"call \.collect\(\) first"):
         icpfit.Table.from_arrow(pl.LazyFrame({"x": [1]}))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"roles \(column name -> role\) must be a mapping, got list"):
         icpfit.Table.from_arrow(pa.table({"x": [1]}), roles=["x"])  # type: ignore[arg-type]
 
 
@@ -364,6 +368,7 @@ def test_repr_and_html(deals_csv: Path) -> None:
     assert "3 rows × 8 columns" in html
     assert "<td>x&lt;y</td>" in html  # values are escaped
     assert "<td>2024-02-29</td>" in html
+    assert '<td style="color:#999">null</td>' in html  # missing, not an empty string
     assert html.count("<table>") == 2  # the summary, then the first rows
     assert "<script" not in icpfit.Table.from_arrow(pa.table({"<script>": ["<b>"]}))._repr_html_()
     s = t.summary()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import types
 from pathlib import Path
 from typing import Callable
 
@@ -266,6 +267,12 @@ def test_bad_schema_dicts(write: Write, schema: dict[str, object], error: type, 
     with pytest.raises(error) as e:
         icpfit.read_csv(p, schema=schema)  # type: ignore[arg-type]
     assert str(e.value) == message
+
+
+def test_schema_may_be_any_mapping(write: Write) -> None:
+    p = write("seats\n1\n")
+    schema = types.MappingProxyType({"seats": types.MappingProxyType({"kind": "categorical"})})
+    assert icpfit.read_csv(p, schema=schema).field("seats").kind == "categorical"
 
 
 def test_schema_must_be_a_dict_list_or_path(deals_csv: Path) -> None:

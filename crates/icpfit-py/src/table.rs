@@ -15,7 +15,7 @@ use numpy::PyArray1;
 use numpy::datetime::{Datetime, units};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyCapsule, PyDict, PyList, PyString, PyType};
+use pyo3::types::{PyCapsule, PyDict, PyList, PyMapping, PyString, PyType};
 use pyo3_arrow::ffi::{ArrayIterator, to_stream_pycapsule};
 use pyo3_arrow::input::AnyRecordBatch;
 use std::fmt::Write as _;
@@ -247,7 +247,8 @@ const SUMMARY_HEADER: [&str; 9] = [
     "mean",
 ];
 
-fn html_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+/// An HTML table; a `None` cell is a missing value, shown as a grey `null`.
+fn html_table(header: &[&str], rows: impl Iterator<Item = Vec<Option<String>>>) -> String {
     let mut h = String::from("<table><thead><tr>");
     for c in header {
         let _ = write!(h, "<th>{}</th>", html_escape(c));
@@ -256,7 +257,12 @@ fn html_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Strin
     for r in rows {
         h.push_str("<tr>");
         for c in r {
-            let _ = write!(h, "<td>{}</td>", html_escape(&c));
+            match c {
+                Some(c) => {
+                    let _ = write!(h, "<td>{}</td>", html_escape(&c));
+                }
+                None => h.push_str("<td style=\"color:#999\">null</td>"),
+            }
         }
         h.push_str("</tr>");
     }
@@ -267,7 +273,8 @@ fn html_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Strin
 fn summary_html(rows: &[ColumnSummary]) -> String {
     html_table(
         &SUMMARY_HEADER,
-        rows.iter().map(|s| summary_cells(s).to_vec()),
+        rows.iter()
+            .map(|s| summary_cells(s).into_iter().map(Some).collect()),
     )
 }
 
@@ -299,20 +306,34 @@ fn warn_all_missing(py: Python<'_>, table: &AccountTable, from_csv: bool) -> PyR
     Ok(())
 }
 
+type Items<'py> = Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>;
+
+/// The items of any mapping (dict or not), in its iteration order.
+fn mapping_items<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Items<'py>> {
+    let m = obj.cast::<PyMapping>().map_err(|_| {
+        let got = obj
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        PyTypeError::new_err(format!("{what} must be a mapping, got {got}"))
+    })?;
+    m.items()?.iter().map(|kv| kv.extract()).collect()
+}
+
 fn overrides_from(
-    roles: Option<&Bound<'_, PyDict>>,
-    dimensions: Option<&Bound<'_, PyDict>>,
+    roles: Option<&Bound<'_, PyAny>>,
+    dimensions: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Overrides> {
     let mut o = Overrides::default();
     if let Some(d) = roles {
-        for (k, v) in d.iter() {
+        for (k, v) in mapping_items(d, "roles (column name -> role)")? {
             let name: String = k.extract()?;
             let role = names::role(&name, &v.extract::<String>()?).map_err(PyIcpfitErr::from)?;
             o.roles.push((name, role));
         }
     }
     if let Some(d) = dimensions {
-        for (k, v) in d.iter() {
+        for (k, v) in mapping_items(d, "dimensions (column name -> dimension)")? {
             let name: String = k.extract()?;
             let dim =
                 names::dimension(&name, &v.extract::<String>()?).map_err(PyIcpfitErr::from)?;
@@ -460,8 +481,8 @@ impl PyTable {
     fn with_roles(
         &self,
         py: Python<'_>,
-        roles: Option<&Bound<'_, PyDict>>,
-        dimensions: Option<&Bound<'_, PyDict>>,
+        roles: Option<&Bound<'_, PyAny>>,
+        dimensions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTable> {
         let o = overrides_from(roles, dimensions)?;
         Ok(PyTable(detached(py, || {
@@ -523,8 +544,8 @@ impl PyTable {
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
         data: &Bound<'_, PyAny>,
-        roles: Option<&Bound<'_, PyDict>>,
-        dimensions: Option<&Bound<'_, PyDict>>,
+        roles: Option<&Bound<'_, PyAny>>,
+        dimensions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTable> {
         let overrides = overrides_from(roles, dimensions)?;
         let converted;
@@ -607,12 +628,7 @@ impl PyTable {
                     .collect();
                 h.push_str(&html_table(
                     &header,
-                    (0..k).map(|i| {
-                        t.columns()
-                            .iter()
-                            .map(|c| c.display_value(i).unwrap_or_default())
-                            .collect()
-                    }),
+                    (0..k).map(|i| t.columns().iter().map(|c| c.display_value(i)).collect()),
                 ));
             }
             h.push_str("</div>");
@@ -716,9 +732,10 @@ fn spec_from_python(obj: &Bound<'_, PyAny>) -> PyResult<Option<SchemaSpec>> {
     }
     let invalid =
         |message: String| PyErr::from(PyIcpfitErr::from(Error::InvalidSchema { message }));
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut columns = Vec::with_capacity(d.len());
-        for (k, v) in d.iter() {
+    if obj.cast::<PyMapping>().is_ok() {
+        let items = mapping_items(obj, "schema")?;
+        let mut columns = Vec::with_capacity(items.len());
+        for (k, v) in items {
             let name: String = k.extract()?;
             let mut spec = ColumnSpec {
                 name: name.clone(),
@@ -726,8 +743,8 @@ fn spec_from_python(obj: &Bound<'_, PyAny>) -> PyResult<Option<SchemaSpec>> {
             };
             if let Ok(kind) = v.extract::<String>() {
                 spec.kind = Some(names::kind(&name, &kind).map_err(PyIcpfitErr::from)?);
-            } else if let Ok(m) = v.cast::<PyDict>() {
-                for (key, val) in m.iter() {
+            } else if v.cast::<PyMapping>().is_ok() {
+                for (key, val) in mapping_items(&v, "a column's schema")? {
                     let key: String = key.extract()?;
                     if val.is_none() {
                         continue;
