@@ -211,6 +211,7 @@ pub fn guard<T>(f: impl FnOnce() -> BindResult<T>) -> BindResult<T> {
 
 /// Issues an `IcpfitWarning` at the caller's line.
 pub fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
+    // ok: every NUL was just replaced.
     let message = CString::new(message.replace('\0', " ")).expect("NULs were replaced");
     PyErr::warn(py, &py.get_type::<IcpfitWarning>(), &message, 1)
 }

@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    /work/refvenv/bin/python python/tests/reference/fixtures_models.py
+    python python/tests/reference/fixtures_models.py
 
 Needs: numpy, pandas, scikit-learn, statsmodels, optbinning (the reference venv).
 Writes crates/icpfit-core/tests/fixtures/models_{quantile,split,woe,logistic}.json,
