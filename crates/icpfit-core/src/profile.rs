@@ -179,94 +179,72 @@ fn column_rows(
             n_b: nb,
         }
     };
+    // One share row per level: the level's count over each cohort's size.
+    let share_rows = |labels: &[String], ca: &[usize], cb: &[usize]| -> Vec<ProfileRow> {
+        (0..labels.len())
+            .map(|l| {
+                row(
+                    Some(labels[l].clone()),
+                    Measure::Share,
+                    (ca[l] as f64, a_size),
+                    (cb[l] as f64, b_size),
+                )
+            })
+            .collect()
+    };
     match col {
         Column::Numeric(v) => {
-            let (mut sa, mut na, mut sb, mut nb) = (0.0, 0usize, 0.0, 0usize);
-            for i in 0..v.len() {
-                let x = v[i];
-                if x.is_nan() {
-                    continue;
-                }
-                if a[i] {
-                    sa += x;
-                    na += 1;
-                }
-                if b[i] {
-                    sb += x;
-                    nb += 1;
-                }
-            }
-            vec![row(None, Measure::Mean, (sa, na), (sb, nb))]
+            let (sa, sb) = cohort_sums(a, b, |i| (!v[i].is_nan()).then_some(v[i]));
+            vec![row(None, Measure::Mean, sa, sb)]
         }
         Column::Flag(v) => {
-            let (mut sa, mut na, mut sb, mut nb) = (0.0, 0usize, 0.0, 0usize);
-            for i in 0..v.len() {
-                if v[i] == FLAG_MISSING {
-                    continue;
-                }
-                let x = f64::from(v[i]);
-                if a[i] {
-                    sa += x;
-                    na += 1;
-                }
-                if b[i] {
-                    sb += x;
-                    nb += 1;
-                }
-            }
-            vec![row(Some("true".into()), Measure::Share, (sa, na), (sb, nb))]
+            let (sa, sb) = cohort_sums(a, b, |i| (v[i] != FLAG_MISSING).then(|| f64::from(v[i])));
+            vec![row(Some("true".into()), Measure::Share, sa, sb)]
         }
         Column::Categorical(cat) => {
             let k = cat.levels().len();
             let (mut ca, mut cb) = (vec![0usize; k], vec![0usize; k]);
             for (i, &c) in cat.codes().iter().enumerate() {
-                if c == MISSING_CODE {
-                    continue;
+                if c != MISSING_CODE {
+                    ca[c as usize] += usize::from(a[i]);
+                    cb[c as usize] += usize::from(b[i]);
                 }
-                ca[c as usize] += usize::from(a[i]);
-                cb[c as usize] += usize::from(b[i]);
             }
-            (0..k)
-                .map(|l| {
-                    row(
-                        Some(cat.levels()[l].clone()),
-                        Measure::Share,
-                        (ca[l] as f64, a_size),
-                        (cb[l] as f64, b_size),
-                    )
-                })
-                .collect()
+            share_rows(cat.levels(), &ca, &cb)
         }
         Column::TagSet(t) => {
             let k = t.tags().len();
             let (mut ca, mut cb) = (vec![0usize; k], vec![0usize; k]);
-            for i in 0..a.len() {
-                if !(a[i] || b[i]) {
-                    continue;
-                }
-                for (w, &word) in t.row_words(i).iter().enumerate() {
-                    let mut bits = word;
-                    while bits != 0 {
-                        let tag = w * 64 + bits.trailing_zeros() as usize;
-                        ca[tag] += usize::from(a[i]);
-                        cb[tag] += usize::from(b[i]);
-                        bits &= bits - 1;
-                    }
+            for i in (0..a.len()).filter(|&i| a[i] || b[i]) {
+                for tag in t.row_tags(i) {
+                    ca[tag] += usize::from(a[i]);
+                    cb[tag] += usize::from(b[i]);
                 }
             }
-            (0..k)
-                .map(|l| {
-                    row(
-                        Some(t.tags()[l].clone()),
-                        Measure::Share,
-                        (ca[l] as f64, a_size),
-                        (cb[l] as f64, b_size),
-                    )
-                })
-                .collect()
+            share_rows(t.tags(), &ca, &cb)
         }
         Column::Date(_) | Column::Text(_) => Vec::new(),
     }
+}
+
+/// Per cohort, the sum and count of the present values (`value(i)` is
+/// `None` where row `i` is missing).
+fn cohort_sums(
+    a: &[bool],
+    b: &[bool],
+    value: impl Fn(usize) -> Option<f64>,
+) -> ((f64, usize), (f64, usize)) {
+    let (mut sa, mut sb) = ((0.0, 0usize), (0.0, 0usize));
+    for i in 0..a.len() {
+        let Some(x) = value(i) else { continue };
+        if a[i] {
+            sa = (sa.0 + x, sa.1 + 1);
+        }
+        if b[i] {
+            sb = (sb.0 + x, sb.1 + 1);
+        }
+    }
+    (sa, sb)
 }
 
 fn fmt_value(x: f64, measure: Measure) -> String {

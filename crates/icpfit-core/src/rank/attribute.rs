@@ -645,14 +645,9 @@ fn rank_tag_set(
         }
         valid_n[c] += 1;
         valid_w[c] += w;
-        for (wi, &word) in t.row_words(i).iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let tag = wi * 64 + bits.trailing_zeros() as usize;
-                has_n[tag][c] += 1;
-                has_w[tag][c] += w;
-                bits &= bits - 1;
-            }
+        for tag in t.row_tags(i) {
+            has_n[tag][c] += 1;
+            has_w[tag][c] += w;
         }
     }
     let mut tag_rows = Vec::with_capacity(n_tags);
@@ -678,15 +673,7 @@ fn rank_tag_set(
         row.tag = Some(tag_name.clone());
         tag_rows.push(row);
     }
-    let best = tag_rows
-        .iter()
-        .min_by(|a, b| {
-            a.p_value
-                .total_cmp(&b.p_value)
-                .then(b.cramers_v_corrected.total_cmp(&a.cramers_v_corrected))
-                .then(a.tag.cmp(&b.tag))
-        })
-        .cloned();
+    let best = best_tag(tag_rows.iter()).cloned();
     let set_row = match best {
         Some(mut row) => {
             row.p_value = (row.p_value * n_tags as f64).min(1.0);
@@ -702,6 +689,19 @@ fn rank_tag_set(
         }
     };
     Ok((set_row, tag_rows))
+}
+
+/// The tag row a tag set's own row stands for: lowest p, then largest
+/// corrected V, then tag name (shared by the ranking and the bootstrap).
+pub(crate) fn best_tag<'a>(
+    rows: impl Iterator<Item = &'a AttributeRank>,
+) -> Option<&'a AttributeRank> {
+    rows.min_by(|a, b| {
+        a.p_value
+            .total_cmp(&b.p_value)
+            .then(b.cramers_v_corrected.total_cmp(&a.cramers_v_corrected))
+            .then(a.tag.cmp(&b.tag))
+    })
 }
 
 /// The sorted, non-missing compared values of a numeric column.

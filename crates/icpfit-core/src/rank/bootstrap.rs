@@ -91,16 +91,8 @@ fn codes_for(table: &AccountTable, attribute: &str, ranking: &Ranking) -> Result
         },
         Column::TagSet(t) => {
             // The set's row stands for its best tag (lowest p, as in the ranking).
-            let best = ranking
-                .tags
-                .iter()
-                .filter(|r| r.attribute == attribute)
-                .min_by(|a, b| {
-                    a.p_value
-                        .total_cmp(&b.p_value)
-                        .then(b.cramers_v_corrected.total_cmp(&a.cramers_v_corrected))
-                        .then(a.tag.cmp(&b.tag))
-                })
+            let best = ranking.tags.iter().filter(|r| r.attribute == attribute);
+            let best = super::attribute::best_tag(best)
                 .and_then(|r| r.tag.as_deref())
                 .and_then(|tag| t.tag_index(tag));
             let codes = (0..t.valid().len())

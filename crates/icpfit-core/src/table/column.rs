@@ -266,17 +266,26 @@ impl TagSetColumn {
     pub fn valid(&self) -> &Bitmap {
         &self.valid
     }
+    /// The tag indices of row `i`, ascending, by walking its set bits (no
+    /// allocation; empty for a missing row, whose bits are clear).
+    pub fn row_tags(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.row_words(i).iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let tag = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    tag
+                })
+            })
+        })
+    }
     /// The tags of row `i`, `None` when missing.
     pub fn get(&self, i: usize) -> Option<Vec<&str>> {
         if !self.valid.get(i) {
             return None;
         }
-        Some(
-            (0..self.tags.len())
-                .filter(|&t| self.has(i, t))
-                .map(|t| self.tags[t].as_str())
-                .collect(),
-        )
+        Some(self.row_tags(i).map(|t| self.tags[t].as_str()).collect())
     }
     /// The index of a tag, if present.
     pub fn tag_index(&self, tag: &str) -> Option<usize> {
