@@ -202,6 +202,16 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// An ICP that is malformed or does not fit the table it is applied to.
+    #[error("ICP `{icp}`{}: {message}", criterion.as_ref().map(|c| format!(", criterion `{c}`")).unwrap_or_default())]
+    InvalidIcp {
+        /// The ICP's name.
+        icp: String,
+        /// The criterion at fault, if one is.
+        criterion: Option<String>,
+        /// What is wrong and, where possible, how to fix it.
+        message: String,
+    },
     /// A value too large for the columnar layout (e.g. > 4 GiB of text in one column).
     #[error("column `{column}`: {message}")]
     Capacity {

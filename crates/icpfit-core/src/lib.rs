@@ -20,6 +20,7 @@
 
 pub mod error;
 pub mod evidence;
+pub mod icp;
 pub mod outcome;
 pub mod profile;
 pub mod rank;
