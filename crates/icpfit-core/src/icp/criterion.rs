@@ -13,8 +13,8 @@
 //! `has_all`, `is_missing`) must be present; unknown keys are an error.
 
 use crate::evidence::EvidenceLevel;
-use crate::table::format_number;
 use crate::table::Dimension;
+use crate::table::format_number;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -88,8 +88,18 @@ impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.min, self.max) {
             (None, None) => f.write_str("any value"),
-            (Some(a), None) => write!(f, "{} {}", if self.min_inclusive { "≥" } else { ">" }, format_number(a)),
-            (None, Some(b)) => write!(f, "{} {}", if self.max_inclusive { "≤" } else { "<" }, format_number(b)),
+            (Some(a), None) => write!(
+                f,
+                "{} {}",
+                if self.min_inclusive { "≥" } else { ">" },
+                format_number(a)
+            ),
+            (None, Some(b)) => write!(
+                f,
+                "{} {}",
+                if self.max_inclusive { "≤" } else { "<" },
+                format_number(b)
+            ),
             (Some(a), Some(b)) if self.min_inclusive && self.max_inclusive => {
                 write!(f, "{}–{}", format_number(a), format_number(b))
             }
@@ -313,7 +323,11 @@ impl Criterion {
             self.describe()
         } else {
             let sign = if self.points > 0.0 { "+" } else { "−" };
-            format!("{} ({sign}{})", self.describe(), format_number(self.points.abs()))
+            format!(
+                "{} ({sign}{})",
+                self.describe(),
+                format_number(self.points.abs())
+            )
         }
     }
 }
@@ -388,7 +402,11 @@ impl TryFrom<CriterionDoc> for Criterion {
             return Err(format!(
                 "criterion `{}` needs exactly one predicate (range, in, not_in, flag, has_any, has_all, is_missing), found {}",
                 d.name,
-                if keys.is_empty() { "none".to_owned() } else { keys.join(" and ") }
+                if keys.is_empty() {
+                    "none".to_owned()
+                } else {
+                    keys.join(" and ")
+                }
             ));
         }
         Ok(Criterion {

@@ -24,8 +24,11 @@
 //! # Ok::<(), icpfit_core::Error>(())
 //! ```
 
+mod bind;
 mod criterion;
+mod validate;
 
+pub use bind::{BoundCriterion, BoundIcp, Levels, Test, missing_outcome};
 pub use criterion::{Criterion, MissingPolicy, Predicate, Provenance, Range};
 
 use crate::error::{Error, Result};
@@ -124,7 +127,11 @@ impl Tiers {
         } else {
             Tier::D
         };
-        if primary_pass { by_points } else { by_points.max(self.if_primary_fails) }
+        if primary_pass {
+            by_points
+        } else {
+            by_points.max(self.if_primary_fails)
+        }
     }
 }
 
@@ -267,19 +274,23 @@ impl Icp {
     }
 
     /// Parse a JSON document (errors give line and column; unknown fields
-    /// are errors).
+    /// are errors) and [`check`](Icp::check) it.
     pub fn from_json(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Document {
+        let icp: Self = serde_json::from_str(text).map_err(|e| Error::Document {
             what: "ICP JSON".into(),
             message: e.to_string(),
-        })
+        })?;
+        icp.check()?;
+        Ok(icp)
     }
-    /// Parse a TOML document.
+    /// Parse a TOML document and [`check`](Icp::check) it.
     pub fn from_toml(text: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|e| Error::Document {
+        let icp: Self = toml::from_str(text).map_err(|e| Error::Document {
             what: "ICP TOML".into(),
             message: e.to_string(),
-        })
+        })?;
+        icp.check()?;
+        Ok(icp)
     }
     /// Pretty JSON, fields in a stable order.
     pub fn to_json(&self) -> Result<String> {
