@@ -94,15 +94,15 @@ impl BoundCriterion {
             .index_of(&c.column)
             .map_err(|e| err(e.to_string()))?;
         let col = &table.columns()[column];
-        if let Some(kind) = c.predicate.column_kind() {
-            if col.kind() != kind {
-                return Err(err(format!(
-                    "`{}` applies to {kind} columns but `{}` is {}",
-                    c.predicate.key(),
-                    c.column,
-                    col.kind()
-                )));
-            }
+        if let Some(kind) = c.predicate.column_kind()
+            && col.kind() != kind
+        {
+            return Err(err(format!(
+                "`{}` applies to {kind} columns but `{}` is {}",
+                c.predicate.key(),
+                c.column,
+                col.kind()
+            )));
         }
         let test = match (&c.predicate, col) {
             (Predicate::Range(r), _) => Test::Range(r.clone()),

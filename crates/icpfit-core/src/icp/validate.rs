@@ -146,10 +146,10 @@ fn check_range(r: &Range) -> std::result::Result<(), String> {
     if r.min.is_none() && r.max.is_none() {
         return Err("`range` needs a `min`, a `max` or both".into());
     }
-    if let (Some(a), Some(b)) = (r.min, r.max) {
-        if a > b || (a == b && !(r.min_inclusive && r.max_inclusive)) {
-            return Err(format!("empty range: {r} (min {a}, max {b})"));
-        }
+    if let (Some(a), Some(b)) = (r.min, r.max)
+        && (a > b || (a == b && !(r.min_inclusive && r.max_inclusive)))
+    {
+        return Err(format!("empty range: {r} (min {a}, max {b})"));
     }
     Ok(())
 }
