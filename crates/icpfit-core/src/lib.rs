@@ -21,6 +21,7 @@
 pub mod error;
 pub mod evidence;
 pub mod icp;
+pub mod induce;
 pub mod outcome;
 pub mod profile;
 pub mod rank;
