@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod evaluate;
 pub mod evidence;
 pub mod icp;
 pub mod induce;
