@@ -7,8 +7,15 @@
 //! Reads the deals and customers export, prints what the table holds, the
 //! win-vs-loss profile of seed 000, the ranked drivers of winning and of
 //! churn with their findings, the multivariate view and the strongest
-//! two-attribute cells.
+//! two-attribute cells; then drafts an ICP from the evidence, recites it and
+//! pressure-tests it against random accounts, the current ICP
+//! (`examples/data/current_icp.json`) and a time holdout.
 
+use icpfit::evaluate::{
+    Columns, EvaluateOptions, decide, holdout, old_vs_new, pressure_test, recent_quarters, what_if,
+};
+use icpfit::icp::Icp;
+use icpfit::induce::{DraftOptions, draft};
 use icpfit::outcome::won_lost;
 use icpfit::profile::Profile;
 use icpfit::rank::{
@@ -146,6 +153,199 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    draft_and_test(&table, &won, &churned)?;
     println!("\ndone in {:.2?}", started.elapsed());
+    Ok(())
+}
+
+/// Draft the ICP from won vs lost and churn, then pressure-test it.
+fn draft_and_test(
+    table: &AccountTable,
+    won: &Target,
+    churned: &Target,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let current = Icp::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/current_icp.json"
+    ))?;
+    let since = recent_quarters(table, "close_date", 1)?;
+    let today = icpfit::table::date::format_iso(since);
+    let opts = DraftOptions {
+        name: "Drafted ICP".into(),
+        version: "2026.4".into(),
+        date: Some(today.clone()),
+        ..Default::default()
+    };
+    let drafted = draft(table, won, Some(churned), &opts)?;
+    let icp = &drafted.icp;
+    println!("## Drafted ICP (from won vs lost deals and churned customers)\n");
+    let recital = icp.recital();
+    println!("{}\n", recital.text);
+    println!(
+        "({} words, {:.0} s to recite: {})\n",
+        recital.words,
+        recital.seconds,
+        if recital.fits_60_seconds {
+            "passes the 60-second test"
+        } else {
+            "too long for the 60-second test"
+        }
+    );
+    let width = icp
+        .criteria()
+        .map(|(_, c)| c.describe().chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    println!(
+        "{:<10} {:<width$} {:>7}  evidence",
+        "section", "criterion", "points"
+    );
+    for (section, c) in icp.criteria() {
+        let e = c.evidence.as_ref();
+        println!(
+            "{:<10} {:<width$} {:>7}  {}",
+            section.as_str(),
+            c.describe(),
+            c.points,
+            e.map_or(String::new(), |e| format!(
+                "{} {:.2} [{:.2}–{:.2}], n={}, {}",
+                e.statistic,
+                e.value.unwrap_or(f64::NAN),
+                e.interval.map_or(f64::NAN, |i| i[0]),
+                e.interval.map_or(f64::NAN, |i| i[1]),
+                e.n,
+                e.level
+            ))
+        );
+    }
+    println!(
+        "\nTiers: A ≥ {}, B ≥ {}, C ≥ {} points.",
+        icp.tiers.a, icp.tiers.b, icp.tiers.c
+    );
+    for note in &drafted.dimensions {
+        println!("- {}", note.note);
+    }
+    let rejected: Vec<_> = drafted
+        .proposals
+        .iter()
+        .filter(|p| {
+            p.q_value <= 0.05 && matches!(p.decision, icpfit::induce::Decision::Rejected(_))
+        })
+        .take(5)
+        .collect();
+    if !rejected.is_empty() {
+        println!("\nSignificant on their own but left out:");
+        for p in rejected {
+            if let icpfit::induce::Decision::Rejected(why) = &p.decision {
+                println!("- {}: {why}", p.criterion.describe());
+            }
+        }
+    }
+
+    println!("\n## Pressure tests\n");
+    let eval = EvaluateOptions::default();
+    let pt = pressure_test(icp, table, won, &eval)?;
+    println!("- {}", pt.hundred_vs_ten());
+    let c = &pt.classification;
+    println!(
+        "- As a filter for wins (tier A/B): precision {:.1}%, recall {:.1}%, F1 {:.3}; AUC of the points {:.3}",
+        100.0 * c.precision,
+        100.0 * c.recall,
+        c.f1,
+        pt.auc
+    );
+    println!(
+        "- It matches {:.1}% of all accounts (tier A {:.1}%){}",
+        100.0 * pt.match_share,
+        100.0 * pt.tier_a_share,
+        if pt.too_broad { ": too broad" } else { "" }
+    );
+    println!(
+        "\n{:<5} {:>6} {:>9} {:>15} {:>10} {:>9}",
+        "tier", "deals", "win rate", "95% CI", "cum. wins", "cum. lift"
+    );
+    for t in &pt.tiers {
+        println!(
+            "{:<5} {:>6} {:>8.1}% {:>13} {:>9.1}% {:>8.2}×",
+            t.tier.as_str(),
+            t.rate.n,
+            100.0 * t.rate.rate,
+            format!("{:.1}–{:.1}%", 100.0 * t.rate.lo, 100.0 * t.rate.hi),
+            100.0 * t.cumulative_positives,
+            t.cumulative_lift
+        );
+    }
+
+    println!("\n## Current ICP vs drafted ICP (deals closed since {today})\n");
+    let cols = Columns::default();
+    let r = old_vs_new(&current, icp, table, &cols, Some(since), &eval)?;
+    println!("{}\n", r.verdict);
+    let cur = what_if(&current, table, &cols, Some(since), &eval)?;
+    let new = what_if(icp, table, &cols, Some(since), &eval)?;
+    println!("{:<34} {:>14} {:>14}", "what-if", "current", "drafted");
+    let row = |name: &str, a: String, b: String| println!("{name:<34} {a:>14} {b:>14}");
+    row(
+        "wins kept / excluded",
+        format!("{} / {}", cur.wins_kept, cur.wins_excluded),
+        format!("{} / {}", new.wins_kept, new.wins_excluded),
+    );
+    row(
+        "win rate of kept deals",
+        format!("{:.1}%", 100.0 * cur.win_rate_kept.rate),
+        format!("{:.1}%", 100.0 * new.win_rate_kept.rate),
+    );
+    row(
+        "ACV of kept wins",
+        format!("{:.0}", cur.acv_kept),
+        format!("{:.0}", new.acv_kept),
+    );
+    row(
+        "NRR kept / excluded",
+        format!(
+            "{:.0}% / {:.0}%",
+            100.0 * cur.nrr_kept,
+            100.0 * cur.nrr_excluded
+        ),
+        format!(
+            "{:.0}% / {:.0}%",
+            100.0 * new.nrr_kept,
+            100.0 * new.nrr_excluded
+        ),
+    );
+    row(
+        "open pipeline in tier A/B",
+        format!("{:.1}%", 100.0 * cur.pipeline_coverage),
+        format!("{:.1}%", 100.0 * new.pipeline_coverage),
+    );
+    row(
+        "accounts in tier A",
+        format!("{:.1}%", 100.0 * cur.tier_a_share),
+        format!("{:.1}%", 100.0 * new.tier_a_share),
+    );
+    let d = decide(&cur, &new, &[]);
+    println!("\nDecision: {:?} — {}", d.decision, d.reason);
+
+    let h = holdout(table, "close_date", since, won, Some(churned), &opts, &eval)?;
+    println!(
+        "\n## Time holdout\n\nDrafted on {} deals closed before {}, tested on the {} closed since: lift {:.2}× (matched vs rest {:.2}×, 95% CI {:.2}–{:.2}), AUC {:.3}.",
+        h.train_rows,
+        h.split,
+        h.test_rows,
+        h.test.lift.lift,
+        h.test.lift.ratio,
+        h.test.lift.ratio_lo,
+        h.test.lift.ratio_hi,
+        h.test.auc
+    );
+
+    println!("\n## ICP changelog entry\n");
+    print!(
+        "{}",
+        current.diff(icp).changelog_entry(
+            &today,
+            "drafted from this quarter's win/loss and churn evidence"
+        )
+    );
     Ok(())
 }

@@ -311,7 +311,20 @@ fn select(
     alpha: f64,
 ) -> Result<(Vec<Chosen>, Vec<f64>)> {
     let masks: Vec<&Bitmap> = eligible.iter().map(|&k| &props[k].mask).collect();
-    let sel = select::forward(&masks, forced, target.labels(), max, alpha)?;
+    // One band or level set per column; tags of a tag set are separate.
+    let groups: Vec<Option<usize>> = eligible
+        .iter()
+        .map(|&k| {
+            let c = &props[k].criterion;
+            (!matches!(c.predicate, crate::icp::Predicate::HasAny(_))).then(|| {
+                props
+                    .iter()
+                    .position(|p| p.criterion.column == c.column)
+                    .unwrap_or(k)
+            })
+        })
+        .collect();
+    let sel = select::forward(&masks, &groups, forced, target.labels(), max, alpha)?;
     let base = forced.len();
     let chosen = match &sel.fit {
         None => Vec::new(),
@@ -331,7 +344,12 @@ fn select(
     };
     let mut last_p = vec![f64::NAN; props.len()];
     for (j, &k) in eligible.iter().enumerate() {
-        last_p[k] = sel.last_p[j];
+        // Dropped by the backward pass: a negative p marks it for the message.
+        last_p[k] = if sel.dropped.contains(&j) {
+            -sel.last_p[j]
+        } else {
+            sel.last_p[j]
+        };
     }
     Ok((chosen, last_p))
 }
@@ -383,7 +401,12 @@ fn primary_pass(icp: &Icp, table: &AccountTable) -> Result<Option<Bitmap>> {
 /// chosen ones, or (no finite fit) it duplicates them.
 fn not_selected(p: f64, what: &str) -> Decision {
     Decision::Rejected(if p.is_nan() {
-        format!("duplicates the chosen {what} (collinear)")
+        format!("duplicates the chosen {what} (collinear) or another band of its column is in")
+    } else if p < 0.0 {
+        format!(
+            "its effect is unclear once the other {what} are in (Wald p = {:.2e})",
+            -p
+        )
     } else {
         format!(
             "adds too little once the chosen {what} are in (likelihood-ratio p = {p:.2e} at its last try)"

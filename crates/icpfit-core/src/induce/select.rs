@@ -46,8 +46,11 @@ pub(crate) struct Selection {
     pub steps: Vec<Step>,
     pub fit: Option<LogitFit>,
     /// LR p-value of each candidate at the last step it was tried (NaN when
-    /// it had no finite fit there: collinear with the chosen ones).
+    /// it had no finite fit there: collinear with the chosen ones); for a
+    /// candidate dropped by the backward pass, its Wald p-value then.
     pub last_p: Vec<f64>,
+    /// Candidates chosen, then dropped by the backward pass.
+    pub dropped: Vec<usize>,
 }
 
 /// Fit the logistic model on the aggregated patterns: `pos[c]`, `neg[c]`
@@ -80,12 +83,48 @@ fn fit_patterns(pos: &[f64], neg: &[f64], k: usize) -> Result<LogitFit> {
     )
 }
 
+/// Pattern codes of the compared rows over `masks` (bit `b` = mask `b`).
+fn codes_of(masks: &[&Bitmap], rows: &[usize]) -> Vec<u16> {
+    let mut codes = vec![0u16; rows.len()];
+    for (b, m) in masks.iter().enumerate() {
+        for (r, &i) in rows.iter().enumerate() {
+            if m.get(i) {
+                codes[r] |= 1 << b;
+            }
+        }
+    }
+    codes
+}
+
+/// The joint fit of `masks` from scratch.
+fn fit_masks(masks: &[&Bitmap], rows: &[usize], labels: &[u8]) -> Result<LogitFit> {
+    let codes = codes_of(masks, rows);
+    let mut pos = vec![0.0; 1 << masks.len()];
+    let mut neg = vec![0.0; 1 << masks.len()];
+    for (r, &i) in rows.iter().enumerate() {
+        if labels[i] == 1 {
+            pos[usize::from(codes[r])] += 1.0;
+        } else {
+            neg[usize::from(codes[r])] += 1.0;
+        }
+    }
+    fit_patterns(&pos, &neg, masks.len())
+}
+
 /// Forward selection over `masks` (see the module doc), starting from a
 /// model that already holds the `forced` indicators (e.g. "passes the
 /// must-haves", so that disqualifiers must add risk beyond not fitting).
 /// Forced indicators take the first coefficients after the intercept.
+///
+/// `groups[j]`: candidates sharing a group exclude each other (two bands of
+/// one column); `None` = no group. After the forward pass, a backward pass
+/// drops, one at a time and refitting each time, the chosen criterion whose
+/// Wald test in the joint model is weakest while its two-sided p-value is
+/// above `alpha` — an effect whose interval crosses 1 once all are in does
+/// not earn points.
 pub(crate) fn forward(
     masks: &[&Bitmap],
+    groups: &[Option<usize>],
     forced: &[&Bitmap],
     labels: &[u8],
     max: usize,
@@ -95,14 +134,7 @@ pub(crate) fn forward(
     let rows: Vec<usize> = (0..labels.len())
         .filter(|&i| labels[i] != EXCLUDED)
         .collect();
-    let mut codes = vec![0u16; rows.len()];
-    for (b, m) in forced.iter().enumerate() {
-        for (r, &i) in rows.iter().enumerate() {
-            if m.get(i) {
-                codes[r] |= 1 << b;
-            }
-        }
-    }
+    let mut codes = codes_of(forced, &rows);
     let base = forced.len();
     let n_pos = rows.iter().filter(|&&i| labels[i] == 1).count() as f64;
     let n = rows.len() as f64;
@@ -130,9 +162,12 @@ pub(crate) fn forward(
     let mut last_p = vec![1.0; masks.len()];
     while steps.len() < max {
         let k = base + steps.len();
-        let remaining: Vec<usize> = (0..masks.len())
-            .filter(|j| !steps.iter().any(|s| s.candidate == *j))
-            .collect();
+        let taken = |j: usize| {
+            steps.iter().any(|s| {
+                s.candidate == j || (groups[j].is_some() && groups[s.candidate] == groups[j])
+            })
+        };
+        let remaining: Vec<usize> = (0..masks.len()).filter(|&j| !taken(j)).collect();
         if remaining.is_empty() {
             break;
         }
@@ -178,7 +213,34 @@ pub(crate) fn forward(
         });
         fit = Some(f);
     }
-    Ok(Selection { steps, fit, last_p })
+    // Backward pass: drop effects whose joint-model interval crosses 1.
+    let mut dropped = Vec::new();
+    while let Some(f) = &fit {
+        let weakest = (0..steps.len())
+            .map(|s| (s, f.p_value[base + s + 1]))
+            .filter(|(_, p)| p.is_nan() || *p > alpha)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((s, p)) = weakest else { break };
+        let step = steps.remove(s);
+        last_p[step.candidate] = p;
+        dropped.push(step.candidate);
+        let all: Vec<&Bitmap> = forced
+            .iter()
+            .copied()
+            .chain(steps.iter().map(|st| masks[st.candidate]))
+            .collect();
+        fit = if steps.is_empty() {
+            None
+        } else {
+            Some(fit_masks(&all, &rows, labels)?)
+        };
+    }
+    Ok(Selection {
+        steps,
+        fit,
+        last_p,
+        dropped,
+    })
 }
 
 #[cfg(test)]
@@ -211,7 +273,7 @@ mod tests {
             *label = u8::from(lcg(&mut seed) < 1.0 / (1.0 + (-eta).exp()));
         }
         let refs: Vec<&Bitmap> = m.iter().collect();
-        let s = forward(&refs, &[], &labels, 4, 0.05).unwrap();
+        let s = forward(&refs, &[None; 4], &[], &labels, 4, 0.05).unwrap();
         let chosen: Vec<usize> = s.steps.iter().map(|s| s.candidate).collect();
         assert_eq!(chosen, [0, 1]);
         let f = s.fit.unwrap();
@@ -236,7 +298,7 @@ mod tests {
                 -0.5 + 0.8 * f64::from(u8::from(a.get(i))) - 0.4 * f64::from(u8::from(b.get(i)));
             *yi = u8::from(lcg(&mut seed) < 1.0 / (1.0 + (-eta).exp()));
         }
-        let s = forward(&[&a, &b], &[], &y, 2, 1.0).unwrap();
+        let s = forward(&[&a, &b], &[None, None], &[], &y, 2, 1.0).unwrap();
         let agg = s.fit.unwrap();
         // Row-level design in selection order.
         let order: Vec<&Bitmap> = s.steps.iter().map(|st| [&a, &b][st.candidate]).collect();
