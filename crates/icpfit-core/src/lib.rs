@@ -24,6 +24,7 @@ pub mod icp;
 pub mod outcome;
 pub mod profile;
 pub mod rank;
+pub mod score;
 pub mod stats;
 pub mod synth;
 pub mod table;
