@@ -212,6 +212,23 @@ pub enum Error {
         /// What is wrong and, where possible, how to fix it.
         message: String,
     },
+    /// A table scored with a plan compiled for a schema it does not match:
+    /// a column the plan needs is absent or of another kind.
+    #[error(
+        "ICP `{icp}`, criterion `{criterion}`: the scoring plan needs column `{column}` as {expected}, but the table {found}"
+    )]
+    SchemaMismatch {
+        /// The ICP's name.
+        icp: String,
+        /// The criterion (or `scope`) that needs the column.
+        criterion: String,
+        /// The column.
+        column: String,
+        /// The kind the plan was compiled for.
+        expected: String,
+        /// What the table has instead ("has no such column", "has it as categorical").
+        found: String,
+    },
     /// A value too large for the columnar layout (e.g. > 4 GiB of text in one column).
     #[error("column `{column}`: {message}")]
     Capacity {

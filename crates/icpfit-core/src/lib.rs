@@ -26,6 +26,7 @@ pub mod induce;
 pub mod outcome;
 pub mod profile;
 pub mod rank;
+pub mod score;
 pub mod stats;
 pub mod synth;
 pub mod table;

@@ -1,0 +1,728 @@
+//! Many ICPs over one table (the what-if and pressure-test workload):
+//! [`CodedTable`] and [`score_many`].
+//!
+//! Every column any candidate reads is coded once into compact codes:
+//!
+//! - a numeric column into *bucket codes*: the candidates' thresholds become
+//!   sorted cut points `t₁ < … < t_m` (a closed range `[lo, hi]` contributes
+//!   `lo` and `next_up(hi)`), a value's code is the number of cuts `≤ x`, and
+//!   NaN is code `m + 1`. Every range criterion of every candidate is
+//!   constant on a bucket, so a criterion is a table over the codes. With at
+//!   most 254 cuts per column the codes are one byte (u16 up to 65 534);
+//! - a categorical column into its level codes (missing = one more), one byte
+//!   up to 255 levels;
+//! - a flag column is already one byte per row;
+//! - a tag-set column into one code per distinct tag combination;
+//! - a date or text column (only `is_missing` applies) into present/missing.
+//!
+//! A candidate is then, per column it reads, a lookup table code →
+//! (points, matched bits), and scoring it is one pass over one-byte codes.
+//! The rows are walked in blocks and, within a block, candidate after
+//! candidate, so the codes are read from memory once for all candidates.
+//!
+//! Points are identical to the one-ICP engine's: when every candidate
+//! criterion's points are multiples of 2⁻¹⁶ with a total magnitude below 2³⁶
+//! (integers and the usual halves and quarters), every partial sum is exact
+//! in f64 and the order of addition cannot change the result, so a column's
+//! table holds the sum of its criteria; otherwise the points are re-added
+//! from the matched bits in criterion order, as the one-ICP engine adds them.
+
+use super::kernel::{Gates, Geometry, closed_bounds};
+use super::scores::CriterionInfo;
+use super::{FitScores, check_threads, in_pool};
+use crate::error::{Error, Result};
+use crate::icp::{BoundCriterion, Icp, Levels, Test};
+use crate::table::{AccountTable, Column, FLAG_MISSING, MISSING_CODE};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+
+/// Options of [`score_many`] and [`CodedTable::score_all`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManyOptions {
+    /// How levels and tags absent from the table are treated (default
+    /// [`Levels::Lenient`], as for one ICP).
+    pub levels: Levels,
+    /// Keep each candidate's matched-criteria bitsets (needed by
+    /// [`FitScores::explain`]); off by default: a what-if over 100
+    /// candidates and a million accounts needs points and tiers, not 800 MB
+    /// of bitsets.
+    pub matched: bool,
+    /// Threads (default: the current rayon pool). Results are identical
+    /// whatever the count.
+    pub n_threads: Option<usize>,
+}
+
+impl Default for ManyOptions {
+    fn default() -> Self {
+        Self {
+            levels: Levels::Lenient,
+            matched: false,
+            n_threads: None,
+        }
+    }
+}
+
+/// Scores every candidate ICP over `table`, coding the table once (see the
+/// [module docs](self)). Points and tiers are identical to scoring each
+/// candidate with [`super::score`].
+pub fn score_many(
+    icps: &[Icp],
+    table: &AccountTable,
+    opts: &ManyOptions,
+) -> Result<Vec<FitScores>> {
+    check_threads(opts.n_threads)?;
+    in_pool(opts.n_threads, || {
+        CodedTable::new(table, icps, opts.levels)?.score_all(
+            icps,
+            &ManyOptions {
+                n_threads: None,
+                ..opts.clone()
+            },
+        )
+    })?
+}
+
+/// Compact per-row codes of one column.
+#[derive(Debug, Clone)]
+enum Codes<'t> {
+    U8(Cow<'t, [u8]>),
+    U16(Vec<u16>),
+    /// Raw category codes of a very large dictionary (index `min(code, n)`).
+    U32(&'t [u32]),
+}
+
+/// What a column's codes stand for.
+#[derive(Debug, Clone)]
+enum Coding {
+    /// Bucket `b` holds `cuts[b-1] ≤ x < cuts[b]`; `cuts.len() + 1` is NaN.
+    Numeric { cuts: Vec<f64> },
+    /// Level codes; `n_levels` is missing.
+    Categorical { n_levels: usize },
+    /// The flag byte itself (0, 1, [`FLAG_MISSING`]).
+    Flag,
+    /// One code per distinct tag combination (`None`: missing).
+    TagSet { combos: Vec<Option<Vec<u64>>> },
+    /// 0 present, 1 missing.
+    Presence,
+}
+
+#[derive(Debug, Clone)]
+struct CodedColumn<'t> {
+    coding: Coding,
+    codes: Codes<'t>,
+    /// Number of distinct code values (the size of a lookup table).
+    card: usize,
+}
+
+/// A table coded for scoring many candidate ICPs (see the [module docs](self)).
+#[derive(Debug, Clone)]
+pub struct CodedTable<'t> {
+    table: &'t AccountTable,
+    columns: Vec<Option<CodedColumn<'t>>>,
+}
+
+fn narrow(values: Vec<u32>, card: usize, column: &str) -> Result<Codes<'static>> {
+    if card <= 256 {
+        Ok(Codes::U8(Cow::Owned(
+            values.into_iter().map(|c| c as u8).collect(),
+        )))
+    } else if card <= 1 << 16 {
+        Ok(Codes::U16(values.into_iter().map(|c| c as u16).collect()))
+    } else {
+        Err(Error::Capacity {
+            column: column.to_owned(),
+            message: format!("{card} distinct codes do not fit u16 bucket codes"),
+        })
+    }
+}
+
+impl<'t> CodedTable<'t> {
+    /// Codes every column that a candidate reads, with the thresholds of
+    /// all `icps` as cut points. Each candidate is bound to the table (so
+    /// errors are those of [`Icp::bind`]).
+    pub fn new(table: &'t AccountTable, icps: &[Icp], levels: Levels) -> Result<Self> {
+        let n_cols = table.n_cols();
+        let mut used = vec![false; n_cols];
+        let mut cuts: Vec<Vec<f64>> = vec![Vec::new(); n_cols];
+        for icp in icps {
+            let bound = icp.bind(table, levels)?;
+            for c in bound.criteria.iter().chain(bound.scope.iter()) {
+                used[c.column] = true;
+                if let Test::Range(r) = &c.test {
+                    let (lo, hi) = closed_bounds(r);
+                    if lo > f64::NEG_INFINITY {
+                        cuts[c.column].push(lo);
+                    }
+                    if hi < f64::INFINITY {
+                        cuts[c.column].push(hi.next_up());
+                    }
+                }
+            }
+        }
+        let names = table.schema().fields();
+        let columns = table
+            .columns()
+            .iter()
+            .zip(cuts)
+            .enumerate()
+            .map(|(j, (col, mut cuts))| {
+                if !used[j] {
+                    return Ok(None);
+                }
+                cuts.sort_by(f64::total_cmp);
+                cuts.dedup_by(|a, b| a == b);
+                code_column(col, cuts, &names[j].name).map(Some)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self { table, columns })
+    }
+
+    /// The table coded.
+    pub fn table(&self) -> &'t AccountTable {
+        self.table
+    }
+    /// The cut points of numeric column `name` (`None` when it is not coded
+    /// or not numeric).
+    pub fn cuts(&self, name: &str) -> Option<&[f64]> {
+        let j = self.table.schema().index_of(name).ok()?;
+        match &self.columns[j].as_ref()?.coding {
+            Coding::Numeric { cuts } => Some(cuts),
+            _ => None,
+        }
+    }
+    /// Bytes per row of the codes (the data one candidate pass reads).
+    pub fn bytes_per_row(&self) -> usize {
+        self.columns
+            .iter()
+            .flatten()
+            .map(|c| match c.codes {
+                Codes::U8(_) => 1,
+                Codes::U16(_) => 2,
+                Codes::U32(_) => 4,
+            })
+            .sum()
+    }
+
+    /// Scores one candidate from the codes.
+    pub fn score(&self, icp: &Icp, opts: &ManyOptions) -> Result<FitScores> {
+        let mut v = self.score_all(std::slice::from_ref(icp), opts)?;
+        // ok: one candidate in, one result out.
+        Ok(v.pop().expect("one result per candidate"))
+    }
+
+    /// Scores every candidate from the codes; each must only use
+    /// thresholds that were coded (those of the ICPs given to [`new`](Self::new)).
+    pub fn score_all(&self, icps: &[Icp], opts: &ManyOptions) -> Result<Vec<FitScores>> {
+        check_threads(opts.n_threads)?;
+        let compiled = icps
+            .iter()
+            .map(|icp| Candidate::compile(self, icp, opts.levels))
+            .collect::<Result<Vec<_>>>()?;
+        in_pool(opts.n_threads, || {
+            self.run(&compiled, opts.matched, Geometry::DEFAULT)
+        })
+    }
+
+    pub(crate) fn run(
+        &self,
+        cands: &[Candidate],
+        keep_bits: bool,
+        geo: Geometry,
+    ) -> Vec<FitScores> {
+        let n = self.table.n_rows();
+        let mut outs: Vec<Out> = cands
+            .iter()
+            .map(|c| Out {
+                points: vec![0.0; n],
+                tier: vec![0; n],
+                gates: vec![0; n],
+                matched: keep_bits.then(|| vec![0u64; n * c.gates.words]),
+            })
+            .collect();
+        let n_chunks = n.div_ceil(geo.chunk);
+        let mut views: Vec<Vec<View<'_>>> = (0..n_chunks)
+            .map(|_| Vec::with_capacity(cands.len()))
+            .collect();
+        for (o, c) in outs.iter_mut().zip(cands) {
+            let w = c.gates.words;
+            let mut bits = o.matched.as_mut().map(|m| m.chunks_mut(geo.chunk * w));
+            for (v, ((p, t), g)) in views.iter_mut().zip(
+                o.points
+                    .chunks_mut(geo.chunk)
+                    .zip(o.tier.chunks_mut(geo.chunk))
+                    .zip(o.gates.chunks_mut(geo.chunk)),
+            ) {
+                v.push(View {
+                    points: p,
+                    tier: t,
+                    gates: g,
+                    matched: bits.as_mut().and_then(Iterator::next),
+                });
+            }
+        }
+        views
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(ci, mut v)| self.run_chunk(cands, ci * geo.chunk, &mut v, geo.block));
+        outs.into_iter()
+            .zip(cands)
+            .map(|(o, c)| FitScores {
+                icp_name: c.name.clone(),
+                icp_version: c.version.clone(),
+                tiers: c.gates.tiers.clone(),
+                criteria: c.criteria.clone(),
+                words: c.gates.words,
+                points: o.points,
+                tier: o.tier,
+                gates: o.gates,
+                matched: o.matched,
+                tie_break: None,
+            })
+            .collect()
+    }
+
+    fn run_chunk(&self, cands: &[Candidate], start: usize, views: &mut [View<'_>], block: usize) {
+        let max_words = cands.iter().map(|c| c.gates.words).max().unwrap_or(1);
+        let mut scratch = vec![0u64; block * max_words];
+        let mut in_scope = vec![false; block];
+        let len = views.first().map_or(0, |v| v.points.len());
+        let mut b0 = 0;
+        while b0 < len {
+            let bl = block.min(len - b0);
+            let row0 = start + b0;
+            for (c, v) in cands.iter().zip(views.iter_mut()) {
+                let w = c.gates.words;
+                let pts = &mut v.points[b0..b0 + bl];
+                let bits = match v.matched.as_deref_mut() {
+                    Some(m) => &mut m[b0 * w..(b0 + bl) * w],
+                    None => &mut scratch[..bl * w],
+                };
+                pts.fill(0.0);
+                bits.fill(0);
+                for lut in &c.luts {
+                    // ok: candidates only reference coded columns (checked in compile).
+                    let col = self.columns[lut.column].as_ref().expect("coded column");
+                    lut.apply(col, row0, pts, bits, w, c.exact);
+                }
+                if !c.exact {
+                    c.points_from_bits(pts, bits);
+                }
+                let scope = c.scope.as_ref().map(|(j, hit)| {
+                    // ok: as above.
+                    let col = self.columns[*j].as_ref().expect("coded column");
+                    scope_mask(col, hit, row0, &mut in_scope[..bl]);
+                    &in_scope[..bl]
+                });
+                c.gates.finish(
+                    pts,
+                    bits,
+                    &mut v.tier[b0..b0 + bl],
+                    &mut v.gates[b0..b0 + bl],
+                    scope,
+                );
+            }
+            b0 += bl;
+        }
+    }
+}
+
+fn code_column<'t>(col: &'t Column, cuts: Vec<f64>, name: &str) -> Result<CodedColumn<'t>> {
+    const PAR: usize = 1 << 14;
+    Ok(match col {
+        Column::Numeric(v) => {
+            let card = cuts.len() + 2;
+            let missing = cuts.len() + 1;
+            let code = |x: f64| -> usize {
+                if x.is_nan() {
+                    missing
+                } else {
+                    cuts.partition_point(|t| *t <= x)
+                }
+            };
+            let codes = if card <= 256 {
+                let mut out = vec![0u8; v.len()];
+                out.par_chunks_mut(PAR)
+                    .zip(v.par_chunks(PAR))
+                    .for_each(|(o, x)| o.iter_mut().zip(x).for_each(|(o, &x)| *o = code(x) as u8));
+                Codes::U8(Cow::Owned(out))
+            } else if card <= 1 << 16 {
+                let mut out = vec![0u16; v.len()];
+                out.par_chunks_mut(PAR)
+                    .zip(v.par_chunks(PAR))
+                    .for_each(|(o, x)| o.iter_mut().zip(x).for_each(|(o, &x)| *o = code(x) as u16));
+                Codes::U16(out)
+            } else {
+                return Err(Error::Capacity {
+                    column: name.to_owned(),
+                    message: format!(
+                        "{} distinct thresholds do not fit u16 bucket codes",
+                        cuts.len()
+                    ),
+                });
+            };
+            CodedColumn {
+                coding: Coding::Numeric { cuts },
+                codes,
+                card,
+            }
+        }
+        Column::Categorical(cat) => {
+            let n = cat.levels().len();
+            let card = n + 1;
+            let codes = if card <= 1 << 16 {
+                narrow(
+                    cat.codes().iter().map(|&c| c.min(n as u32)).collect(),
+                    card,
+                    name,
+                )?
+            } else {
+                Codes::U32(cat.codes())
+            };
+            CodedColumn {
+                coding: Coding::Categorical { n_levels: n },
+                codes,
+                card,
+            }
+        }
+        Column::Flag(v) => CodedColumn {
+            coding: Coding::Flag,
+            codes: Codes::U8(Cow::Borrowed(v)),
+            card: 256,
+        },
+        Column::TagSet(ts) => {
+            let w = ts.words_per_row();
+            let mut seen: FxHashMap<&[u64], u32> = FxHashMap::default();
+            let mut combos: Vec<Option<Vec<u64>>> = vec![None];
+            let codes: Vec<u32> = (0..ts.valid().len())
+                .map(|i| {
+                    if !ts.valid().get(i) {
+                        return 0;
+                    }
+                    let row = &ts.bits()[i * w..(i + 1) * w];
+                    *seen.entry(row).or_insert_with(|| {
+                        combos.push(Some(row.to_vec()));
+                        (combos.len() - 1) as u32
+                    })
+                })
+                .collect();
+            let card = combos.len();
+            CodedColumn {
+                coding: Coding::TagSet { combos },
+                codes: narrow(codes, card, name)?,
+                card,
+            }
+        }
+        Column::Date(_) | Column::Text(_) => CodedColumn {
+            coding: Coding::Presence,
+            codes: Codes::U8(Cow::Owned(
+                (0..col.len())
+                    .map(|i| u8::from(col.is_missing(i)))
+                    .collect(),
+            )),
+            card: 2,
+        },
+    })
+}
+
+/// Whether criterion `b` matches the rows of code `code` of `col`.
+fn hit(col: &CodedColumn<'_>, b: &BoundCriterion, code: usize) -> Option<bool> {
+    let miss = b.missing_matches;
+    Some(match (&col.coding, &b.test) {
+        (Coding::Numeric { cuts }, Test::Range(r)) => {
+            if code == cuts.len() + 1 {
+                miss
+            } else {
+                // The bucket's left end (−∞ for bucket 0) stands for all of it.
+                let rep = if code == 0 {
+                    f64::NEG_INFINITY
+                } else {
+                    cuts[code - 1]
+                };
+                let (lo, hi) = closed_bounds(r);
+                lo <= rep && rep <= hi
+            }
+        }
+        (Coding::Numeric { cuts }, Test::Missing(want)) => (code == cuts.len() + 1) == *want,
+        (Coding::Categorical { n_levels }, Test::Codes(set)) => {
+            if code >= *n_levels {
+                miss
+            } else {
+                (set[code / 64] >> (code % 64)) & 1 == 1
+            }
+        }
+        (Coding::Categorical { n_levels }, Test::Missing(want)) => (code >= *n_levels) == *want,
+        (Coding::Flag, Test::Flag(f)) => {
+            if code == FLAG_MISSING as usize {
+                miss
+            } else {
+                code == *f as usize
+            }
+        }
+        (Coding::Flag, Test::Missing(want)) => (code == FLAG_MISSING as usize) == *want,
+        (Coding::TagSet { combos }, Test::TagsAny(mask) | Test::TagsAll(mask)) => {
+            match &combos[code] {
+                None => miss,
+                Some(row) if matches!(b.test, Test::TagsAll(_)) => {
+                    row.iter().zip(mask).all(|(x, m)| x & m == *m)
+                }
+                Some(row) => row.iter().zip(mask).any(|(x, m)| x & m != 0),
+            }
+        }
+        (Coding::TagSet { combos }, Test::Missing(want)) => combos[code].is_none() == *want,
+        (Coding::Presence, Test::Missing(want)) => (code == 1) == *want,
+        _ => return None,
+    })
+}
+
+struct Out {
+    points: Vec<f64>,
+    tier: Vec<u8>,
+    gates: Vec<u8>,
+    matched: Option<Vec<u64>>,
+}
+
+/// One chunk of one candidate's outputs.
+struct View<'a> {
+    points: &'a mut [f64],
+    tier: &'a mut [u8],
+    gates: &'a mut [u8],
+    matched: Option<&'a mut [u64]>,
+}
+
+/// One column's lookup tables for one candidate. `points[code]` is the sum
+/// of the column's matched criteria's points (used only when exact);
+/// `bits[w * len + code]` is word `w` of their bits.
+struct Lut {
+    column: usize,
+    len: usize,
+    points: Vec<f64>,
+    bits: Vec<u64>,
+}
+
+impl Lut {
+    #[inline]
+    fn apply(
+        &self,
+        col: &CodedColumn<'_>,
+        start: usize,
+        pts: &mut [f64],
+        bits: &mut [u64],
+        words: usize,
+        with_points: bool,
+    ) {
+        let bl = pts.len();
+        match &col.codes {
+            Codes::U8(c) => {
+                let c = &c[start..start + bl];
+                // Tables of 256 entries: a byte always indexes in bounds.
+                if words == 1 && with_points {
+                    let (p, b) = (&self.points[..256], &self.bits[..256]);
+                    for ((&k, pt), bt) in c.iter().zip(pts.iter_mut()).zip(bits.iter_mut()) {
+                        *pt += p[k as usize];
+                        *bt |= b[k as usize];
+                    }
+                } else if words == 1 {
+                    let b = &self.bits[..256];
+                    for (&k, bt) in c.iter().zip(bits.iter_mut()) {
+                        *bt |= b[k as usize];
+                    }
+                } else {
+                    self.generic(c.iter().map(|&k| k as usize), pts, bits, words, with_points);
+                }
+            }
+            Codes::U16(c) => self.generic(
+                c[start..start + bl].iter().map(|&k| k as usize),
+                pts,
+                bits,
+                words,
+                with_points,
+            ),
+            Codes::U32(c) => {
+                let top = self.len - 1;
+                self.generic(
+                    c[start..start + bl].iter().map(|&k| {
+                        if k == MISSING_CODE {
+                            top
+                        } else {
+                            (k as usize).min(top)
+                        }
+                    }),
+                    pts,
+                    bits,
+                    words,
+                    with_points,
+                )
+            }
+        }
+    }
+
+    fn generic(
+        &self,
+        codes: impl Iterator<Item = usize>,
+        pts: &mut [f64],
+        bits: &mut [u64],
+        words: usize,
+        with_points: bool,
+    ) {
+        for (i, k) in codes.enumerate() {
+            if with_points {
+                pts[i] += self.points[k];
+            }
+            for w in 0..words {
+                bits[i * words + w] |= self.bits[w * self.len + k];
+            }
+        }
+    }
+}
+
+fn scope_mask(col: &CodedColumn<'_>, hit: &[bool], start: usize, out: &mut [bool]) {
+    let bl = out.len();
+    let top = hit.len() - 1;
+    match &col.codes {
+        Codes::U8(c) => out
+            .iter_mut()
+            .zip(&c[start..start + bl])
+            .for_each(|(o, &k)| *o = hit[(k as usize).min(top)]),
+        Codes::U16(c) => out
+            .iter_mut()
+            .zip(&c[start..start + bl])
+            .for_each(|(o, &k)| *o = hit[(k as usize).min(top)]),
+        Codes::U32(c) => out
+            .iter_mut()
+            .zip(&c[start..start + bl])
+            .for_each(|(o, &k)| *o = hit[(k as usize).min(top)]),
+    }
+}
+
+/// One candidate compiled to lookup tables over a [`CodedTable`].
+pub(crate) struct Candidate {
+    name: String,
+    version: String,
+    criteria: Vec<CriterionInfo>,
+    luts: Vec<Lut>,
+    scope: Option<(usize, Vec<bool>)>,
+    gates: Gates,
+    /// Whether points may be added per column (see the module docs).
+    exact: bool,
+    /// Points of each criterion, bit order (for the inexact path).
+    points: Vec<f64>,
+}
+
+/// Whether every partial sum of these points is exact in f64, whatever the
+/// order of addition: all multiples of 2⁻¹⁶ and Σ|p| ≤ 2³⁶, so every
+/// partial sum is an integer multiple of 2⁻¹⁶ below 2⁵² of them.
+fn exactly_summable(points: &[f64]) -> bool {
+    let scale = 65536.0;
+    points.iter().all(|p| (p * scale).fract() == 0.0)
+        && points.iter().map(|p| p.abs()).sum::<f64>() <= (1u64 << 36) as f64
+}
+
+impl Candidate {
+    pub(crate) fn compile(coded: &CodedTable<'_>, icp: &Icp, levels: Levels) -> Result<Self> {
+        let bound = icp.bind(coded.table, levels)?;
+        let gates = Gates::new(&bound, &icp.tiers);
+        let words = gates.words;
+        let points: Vec<f64> = bound.criteria.iter().map(|b| b.points).collect();
+        let exact = exactly_summable(&points);
+        let names = coded.table.schema().fields();
+        let not_coded = |b: &BoundCriterion, what: String| Error::InvalidIcp {
+            icp: icp.name.clone(),
+            criterion: Some(b.name.clone()),
+            message: format!("{what}; build the CodedTable with this candidate among its ICPs"),
+        };
+        let coded_col = |b: &BoundCriterion| {
+            coded.columns[b.column].as_ref().ok_or_else(|| {
+                not_coded(
+                    b,
+                    format!("column `{}` was not coded", names[b.column].name),
+                )
+            })
+        };
+        let mut luts: Vec<Lut> = Vec::new();
+        for b in &bound.criteria {
+            let col = coded_col(b)?;
+            if let (Test::Range(r), Coding::Numeric { cuts }) = (&b.test, &col.coding) {
+                let (lo, hi) = closed_bounds(r);
+                let coded_at = |t: f64| {
+                    cuts.binary_search_by(|c| c.total_cmp(&t)).is_ok() || cuts.contains(&t)
+                };
+                if (lo > f64::NEG_INFINITY && !coded_at(lo))
+                    || (hi < f64::INFINITY && !coded_at(hi.next_up()))
+                {
+                    return Err(not_coded(
+                        b,
+                        format!("its range {r} on `{}` was not coded", names[b.column].name),
+                    ));
+                }
+            }
+            let len = match col.codes {
+                Codes::U8(_) => 256,
+                _ => col.card,
+            };
+            let k = match luts.iter().position(|l| l.column == b.column) {
+                Some(k) => k,
+                None => {
+                    luts.push(Lut {
+                        column: b.column,
+                        len,
+                        points: vec![0.0; len],
+                        bits: vec![0; len * words],
+                    });
+                    luts.len() - 1
+                }
+            };
+            let lut = &mut luts[k];
+            let (w, bit) = (b.bit / 64, 1u64 << (b.bit % 64));
+            for code in 0..col.card {
+                let m = hit(col, b, code).ok_or_else(|| {
+                    not_coded(
+                        b,
+                        "its test does not fit the coded column (internal inconsistency)".into(),
+                    )
+                })?;
+                if m {
+                    lut.points[code] += b.points;
+                    lut.bits[w * len + code] |= bit;
+                }
+            }
+        }
+        let scope = match &bound.scope {
+            None => None,
+            Some(s) => {
+                let col = coded_col(s)?;
+                let hits = (0..col.card)
+                    .map(|code| hit(col, s, code).unwrap_or(false))
+                    .chain(std::iter::once(false))
+                    .collect();
+                Some((s.column, hits))
+            }
+        };
+        Ok(Self {
+            name: icp.name.clone(),
+            version: icp.version.clone(),
+            criteria: CriterionInfo::all(icp),
+            luts,
+            scope,
+            gates,
+            exact,
+            points,
+        })
+    }
+
+    /// Points re-added from the bits in criterion order (the inexact path).
+    fn points_from_bits(&self, pts: &mut [f64], bits: &[u64]) {
+        let w = self.gates.words;
+        for (i, p) in pts.iter_mut().enumerate() {
+            let mut s = 0.0;
+            for (k, &word) in bits[i * w..(i + 1) * w].iter().enumerate() {
+                let mut b = word;
+                while b != 0 {
+                    s += self.points[k * 64 + b.trailing_zeros() as usize];
+                    b &= b - 1;
+                }
+            }
+            *p = s;
+        }
+    }
+}

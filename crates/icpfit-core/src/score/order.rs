@@ -1,0 +1,170 @@
+//! Ranking scored accounts: a strict total order, so a million accounts never
+//! collapse onto a handful of equal scores and the ranking is the same on
+//! every run and every thread count.
+//!
+//! The order ([`FitScores::order`]) compares, in turn:
+//!
+//! 1. scope: rows in the ICP's scope before rows outside it;
+//! 2. tier: A before B before C before D;
+//! 3. points: more first;
+//! 4. the tie-break column, when [`ScoreOptions::tie_break`](super::ScoreOptions::tie_break)
+//!    names one (e.g. ARR or employees): higher first, or lower first when
+//!    asked; missing values last;
+//! 5. the matched criteria in criterion order: among accounts still equal, the
+//!    one matching an earlier criterion first (the ICP lists its must-haves
+//!    first and its secondary criteria in the order it weighs them);
+//! 6. the row index: the earlier row first.
+//!
+//! From it, [`FitScores::rank`] (1 = best) and the continuous
+//! [`FitScores::rank_score`]: `(3 − tier) + q`, where `q ∈ [0, 1)` is the
+//! share of the tier's accounts ranked below the account. Its integer part is
+//! the tier (3 = A … 0 = D) and no two accounts share a value.
+
+use super::FitScores;
+use super::scores::OUT_OF_SCOPE;
+use crate::error::{Error, Result};
+use crate::table::{AccountTable, Column};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// A numeric column that breaks ties between accounts with equal tier and
+/// points (see the [module docs](self)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TieBreak {
+    /// A numeric column of the scored table.
+    pub column: String,
+    /// Lower values first (default: higher first).
+    pub ascending: bool,
+}
+
+impl TieBreak {
+    /// Higher values of `column` rank first (ARR, employees, intent score).
+    pub fn higher(column: impl Into<String>) -> Self {
+        Self {
+            column: column.into(),
+            ascending: false,
+        }
+    }
+    /// Lower values of `column` rank first (days since last touch, price).
+    pub fn lower(column: impl Into<String>) -> Self {
+        Self {
+            column: column.into(),
+            ascending: true,
+        }
+    }
+
+    /// The column's values with "higher is better" (negated when ascending);
+    /// NaN stays NaN (missing, ranked last).
+    pub(crate) fn values(&self, table: &AccountTable) -> Result<Vec<f64>> {
+        match table.column(&self.column)? {
+            Column::Numeric(v) => Ok(if self.ascending {
+                v.iter().map(|x| -x).collect()
+            } else {
+                v.clone()
+            }),
+            other => Err(Error::WrongKind {
+                column: self.column.clone(),
+                expected: "numeric (a tie-break column)".into(),
+                found: other.kind().to_string(),
+            }),
+        }
+    }
+}
+
+/// One row's sort key. The bitset key is the first matched word with its
+/// bits reversed, so that bit 0 (the first criterion) is the most
+/// significant; further words are compared from the scores when needed.
+#[derive(Clone, Copy)]
+struct Key {
+    tier: u8,
+    points: f64,
+    tie: f64,
+    first_word: u64,
+    row: usize,
+}
+
+fn desc_nan_last(a: f64, b: f64) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        // +0.0 folds −0.0 into 0.0, so equal values compare equal.
+        (false, false) => (b + 0.0).total_cmp(&(a + 0.0)),
+    }
+}
+
+impl FitScores {
+    /// Row indices, best first (see the [module docs](super::order) for the
+    /// order). A strict total order: deterministic whatever the thread count.
+    pub fn order(&self) -> Vec<usize> {
+        let n = self.len();
+        let w = self.words;
+        let bits = self.matched.as_deref();
+        let tie = self.tie_break.as_ref().map(|(_, v)| v.as_slice());
+        let mut keys: Vec<Key> = (0..n)
+            .into_par_iter()
+            .map(|i| Key {
+                tier: self.tier[i],
+                points: self.points[i],
+                tie: tie.map_or(0.0, |t| t[i]),
+                first_word: bits.map_or(0, |b| b[i * w].reverse_bits()),
+                row: i,
+            })
+            .collect();
+        let rest = |a: &Key, b: &Key| -> Ordering {
+            match bits {
+                Some(m) if w > 1 => {
+                    let (ra, rb) = (a.row * w, b.row * w);
+                    for k in 1..w {
+                        let o = m[rb + k].reverse_bits().cmp(&m[ra + k].reverse_bits());
+                        if o != Ordering::Equal {
+                            return o;
+                        }
+                    }
+                    Ordering::Equal
+                }
+                _ => Ordering::Equal,
+            }
+        };
+        keys.par_sort_unstable_by(|a, b| {
+            a.tier
+                .cmp(&b.tier)
+                .then_with(|| desc_nan_last(a.points, b.points))
+                .then_with(|| desc_nan_last(a.tie, b.tie))
+                .then_with(|| b.first_word.cmp(&a.first_word))
+                .then_with(|| rest(a, b))
+                .then_with(|| a.row.cmp(&b.row))
+        });
+        keys.into_iter().map(|k| k.row).collect()
+    }
+
+    /// Per row, its 1-based rank in [`order`](Self::order) (1 = best).
+    pub fn rank(&self) -> Vec<usize> {
+        let mut rank = vec![0usize; self.len()];
+        for (pos, row) in self.order().into_iter().enumerate() {
+            rank[row] = pos + 1;
+        }
+        rank
+    }
+
+    /// Per row, a continuous score that ranks like [`order`](Self::order):
+    /// `(3 − tier) + q`, `q ∈ [0, 1)` the share of the row's tier ranked
+    /// below it. Tier A rows score in [3, 4), D rows in [0, 1); rows outside
+    /// the scope are NaN. No two rows share a value.
+    pub fn rank_score(&self) -> Vec<f64> {
+        let counts = self.tier_counts();
+        let mut seen = [0usize; 4];
+        let mut out = vec![f64::NAN; self.len()];
+        for row in self.order() {
+            let t = self.tier[row];
+            if t == OUT_OF_SCOPE {
+                continue;
+            }
+            let t = t as usize;
+            let n = counts.tiers[t];
+            seen[t] += 1;
+            out[row] = (3 - t) as f64 + (n - seen[t]) as f64 / n as f64;
+        }
+        out
+    }
+}

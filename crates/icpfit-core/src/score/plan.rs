@@ -1,0 +1,196 @@
+//! [`ScorePlan`]: an ICP compiled against a schema. Compiling checks once
+//! what does not depend on the data (columns exist, kinds fit the
+//! predicates); scoring a table then checks that the table has the schema the
+//! plan was compiled for, binds the category and tag sets to the table's own
+//! dictionaries (they differ between tables) through [`Icp::bind`], and runs
+//! the columnar kernel.
+
+use super::kernel::{Geometry, Kernel};
+use super::scores::CriterionInfo;
+use super::{FitScores, ScoreOptions, in_pool};
+use crate::error::{Error, Result};
+use crate::icp::Icp;
+use crate::table::{AccountTable, Kind, Schema};
+
+/// A column a compiled plan reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedColumn {
+    /// The criterion reading it (`scope` for the ICP's scope).
+    pub criterion: String,
+    /// The column name.
+    pub column: String,
+    /// Its kind in the schema the plan was compiled against.
+    pub kind: Kind,
+    /// Its index in that schema.
+    pub index: usize,
+}
+
+/// An ICP compiled against a schema, ready to score any table with that
+/// schema (in any column order).
+///
+/// ```
+/// use icpfit_core::icp::{Criterion, Icp, Predicate, Range};
+/// use icpfit_core::score::{ScoreOptions, ScorePlan};
+/// use icpfit_core::table::{AccountTable, CsvOptions};
+///
+/// let csv = "account_id,industry,employees\na1,fintech,800\na2,retail,30\n";
+/// let table = AccountTable::from_csv_reader(csv.as_bytes(), &CsvOptions::default())?;
+/// let icp = Icp::new("Core", "1")
+///     .primary(Criterion::new("mid", "employees", Predicate::Range(Range::closed(Some(200.0), Some(2000.0)))).points(60.0))
+///     .secondary(Criterion::new("fin", "industry", Predicate::In(vec!["fintech".into()])).points(20.0));
+/// let plan = ScorePlan::compile(&icp, table.schema())?;
+/// let scores = plan.score(&table, &ScoreOptions::default())?;
+/// assert_eq!(scores.points(), &[80.0, 0.0]);
+/// assert_eq!(scores.explain(0)?, ["employees 200–2000 (+60)", "industry fintech (+20)"]);
+/// # Ok::<(), icpfit_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorePlan {
+    icp: Icp,
+    columns: Vec<PlannedColumn>,
+    criteria: Vec<CriterionInfo>,
+}
+
+impl ScorePlan {
+    /// Compiles `icp` against `schema`: the ICP's structural
+    /// [`check`](Icp::check), then every criterion's column must exist with
+    /// the kind its predicate applies to, and the scope's column must be
+    /// categorical. Errors name the criterion and, for a misspelt column,
+    /// suggest the closest name.
+    pub fn compile(icp: &Icp, schema: &Schema) -> Result<Self> {
+        icp.check()?;
+        let err = |criterion: Option<&str>, message: String| Error::InvalidIcp {
+            icp: icp.name.clone(),
+            criterion: criterion.map(str::to_owned),
+            message,
+        };
+        let mut columns = Vec::with_capacity(icp.len() + 1);
+        for (_, c) in icp.criteria() {
+            let index = schema
+                .index_of(&c.column)
+                .map_err(|e| err(Some(&c.name), e.to_string()))?;
+            let kind = schema.fields()[index].kind;
+            if let Some(want) = c.predicate.column_kind()
+                && want != kind
+            {
+                return Err(err(
+                    Some(&c.name),
+                    format!(
+                        "`{}` applies to {want} columns but `{}` is {kind}",
+                        c.predicate.key(),
+                        c.column
+                    ),
+                ));
+            }
+            columns.push(PlannedColumn {
+                criterion: c.name.clone(),
+                column: c.column.clone(),
+                kind,
+                index,
+            });
+        }
+        if let Some(s) = &icp.scope {
+            let index = schema
+                .index_of(&s.column)
+                .map_err(|e| err(None, format!("scope: {e}")))?;
+            let kind = schema.fields()[index].kind;
+            if kind != Kind::Categorical {
+                return Err(err(
+                    None,
+                    format!("scope: `{}` is {kind}, expected categorical", s.column),
+                ));
+            }
+            columns.push(PlannedColumn {
+                criterion: "scope".into(),
+                column: s.column.clone(),
+                kind,
+                index,
+            });
+        }
+        Ok(Self {
+            icp: icp.clone(),
+            columns,
+            criteria: CriterionInfo::all(icp),
+        })
+    }
+
+    /// The ICP.
+    pub fn icp(&self) -> &Icp {
+        &self.icp
+    }
+    /// The columns read, one per criterion in bit order, then the scope's.
+    pub fn columns(&self) -> &[PlannedColumn] {
+        &self.columns
+    }
+    /// The criteria, in bit order.
+    pub fn criteria(&self) -> &[CriterionInfo] {
+        &self.criteria
+    }
+
+    /// Checks that `table` has every column the plan reads, with the kind it
+    /// was compiled for ([`Error::SchemaMismatch`] otherwise). Columns may be
+    /// in another order.
+    pub fn check_table(&self, table: &AccountTable) -> Result<()> {
+        let fields = table.schema().fields();
+        for p in &self.columns {
+            let field = match fields.get(p.index) {
+                Some(f) if f.name == p.column => f,
+                _ => match table.schema().index_of(&p.column) {
+                    Ok(i) => &fields[i],
+                    Err(e) => {
+                        return Err(self.mismatch(p, format!("has no such column ({e})")));
+                    }
+                },
+            };
+            if field.kind != p.kind {
+                return Err(self.mismatch(p, format!("has it as {}", field.kind)));
+            }
+        }
+        Ok(())
+    }
+
+    fn mismatch(&self, p: &PlannedColumn, found: String) -> Error {
+        Error::SchemaMismatch {
+            icp: self.icp.name.clone(),
+            criterion: p.criterion.clone(),
+            column: p.column.clone(),
+            expected: p.kind.to_string(),
+            found,
+        }
+    }
+
+    /// Scores every row of `table` (see [`FitScores`]).
+    pub fn score(&self, table: &AccountTable, opts: &ScoreOptions) -> Result<FitScores> {
+        self.score_with(table, opts, Geometry::DEFAULT)
+    }
+
+    pub(crate) fn score_with(
+        &self,
+        table: &AccountTable,
+        opts: &ScoreOptions,
+        geo: Geometry,
+    ) -> Result<FitScores> {
+        opts.check()?;
+        self.check_table(table)?;
+        let bound = self.icp.bind(table, opts.levels)?;
+        let tie_break = match &opts.tie_break {
+            Some(t) => Some((t.column.clone(), t.values(table)?)),
+            None => None,
+        };
+        let kernel = Kernel::new(&self.icp.name, &bound, &self.icp.tiers, table)?;
+        let words = kernel.words();
+        let out = in_pool(opts.n_threads, || kernel.run(geo))?;
+        Ok(FitScores {
+            icp_name: self.icp.name.clone(),
+            icp_version: self.icp.version.clone(),
+            tiers: self.icp.tiers.clone(),
+            criteria: self.criteria.clone(),
+            words,
+            points: out.points,
+            tier: out.tier,
+            gates: out.gates,
+            matched: Some(out.matched),
+            tie_break,
+        })
+    }
+}
