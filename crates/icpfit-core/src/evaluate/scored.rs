@@ -1,8 +1,9 @@
 //! Per-account points and tiers of an ICP on a table, as the pressure tests
-//! need them.
+//! need them, from the scoring engine ([`crate::score`]).
 
 use crate::error::Result;
-use crate::icp::{Icp, Levels, Section, Tier};
+use crate::icp::{Icp, Tier};
+use crate::score::{FitScores, ScoreOptions, score};
 use crate::table::AccountTable;
 
 /// Points, tier and scope of every row.
@@ -20,51 +21,29 @@ impl Scored {
     /// Score `icp` on `table` (category levels absent from the table match
     /// no row; a likely typo is an error).
     pub fn new(icp: &Icp, table: &AccountTable) -> Result<Self> {
-        let bound = icp.bind(table, Levels::Lenient)?;
-        let n = table.n_rows();
-        let mut points = vec![0.0; n];
-        let mut primary_pass = vec![true; n];
-        let mut disqualified = vec![false; n];
-        for b in &bound.criteria {
-            let col = &table.columns()[b.column];
-            for i in 0..n {
-                let m = b.matches(col, i);
-                if m {
-                    points[i] += b.points;
-                }
-                match b.section {
-                    Section::Primary => primary_pass[i] &= m,
-                    Section::Negative => disqualified[i] |= m,
-                    Section::Secondary => {}
-                }
-            }
-        }
-        let in_scope: Vec<bool> = match &bound.scope {
-            None => vec![true; n],
-            Some(s) => {
-                let col = &table.columns()[s.column];
-                (0..n).map(|i| s.matches(col, i)).collect()
-            }
-        };
-        let tier = (0..n)
-            .map(|i| {
-                if in_scope[i] {
-                    icp.tiers.tier(points[i], primary_pass[i], disqualified[i])
-                } else {
-                    Tier::D
-                }
-            })
+        Ok(Self::from_scores(&score(
+            icp,
+            table,
+            &ScoreOptions::default(),
+        )?))
+    }
+
+    /// From the scoring engine's result.
+    pub fn from_scores(s: &FitScores) -> Self {
+        let n = s.len();
+        let in_scope: Vec<bool> = (0..n).map(|i| s.in_scope(i)).collect();
+        let points = s
+            .points()
+            .iter()
+            .zip(&in_scope)
+            .map(|(&p, &k)| if k { p } else { 0.0 })
             .collect();
-        for (p, s) in points.iter_mut().zip(&in_scope) {
-            if !s {
-                *p = 0.0;
-            }
-        }
-        Ok(Self {
+        let tier = (0..n).map(|i| s.tier(i).unwrap_or(Tier::D)).collect();
+        Self {
             points,
             tier,
             in_scope,
-        })
+        }
     }
 
     /// Rows scored.

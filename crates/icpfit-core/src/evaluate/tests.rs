@@ -61,7 +61,7 @@ fn drafted_icp_beats_random_and_the_wrong_old_icp() {
     assert!(pt.auc > 0.65, "{}", pt.auc);
     assert!(
         pt.hundred_vs_ten()
-            .starts_with("100 accounts matching New ICP hold ")
+            .starts_with("Of 100 accounts matching New ICP, ")
     );
     // Gains are monotone and end at 1; tier rates fall from A to D.
     assert!(

@@ -56,6 +56,7 @@ use crate::error::{Error, Result};
 use crate::evidence::EvidenceLevel;
 use crate::icp::{Criterion, Icp, Provenance, Section, Tiers};
 use crate::rank::{RankOptions, Target, rank};
+use crate::score::{ScoreOptions, score};
 use crate::table::{AccountTable, Bitmap, Dimension, Role};
 use candidate::{Raw, propose};
 use serde::Serialize;
@@ -380,18 +381,18 @@ fn primary_pass(icp: &Icp, table: &AccountTable) -> Result<Option<Bitmap>> {
     if icp.primary.is_empty() {
         return Ok(None);
     }
-    let bound = icp.bind(table, crate::icp::Levels::Strict)?;
-    let mut pass = Bitmap::new(table.n_rows(), true);
-    for b in bound
-        .criteria
-        .iter()
-        .filter(|b| b.section == Section::Primary)
-    {
-        let col = &table.columns()[b.column];
-        for i in 0..table.n_rows() {
-            if pass.get(i) && !b.matches(col, i) {
-                pass.set(i, false);
-            }
+    let scores = score(
+        icp,
+        table,
+        &ScoreOptions {
+            levels: crate::icp::Levels::Strict,
+            ..Default::default()
+        },
+    )?;
+    let mut pass = Bitmap::new(table.n_rows(), false);
+    for i in 0..table.n_rows() {
+        if scores.primary_pass(i) {
+            pass.set(i, true);
         }
     }
     Ok(Some(pass))
@@ -578,29 +579,28 @@ pub fn draft(
     })
 }
 
-/// Points of every compared account (reference evaluation through the
-/// bound criteria), then tier cuts at the requested quantiles.
+/// Points of every compared account (the scoring engine), then tier cuts at
+/// the requested quantiles.
 fn tiers_from_quantiles(
     icp: &Icp,
     table: &AccountTable,
     labels: &[u8],
     shares: [f64; 3],
 ) -> Result<Tiers> {
-    let bound = icp.bind(table, crate::icp::Levels::Strict)?;
-    let mut pts = vec![0.0f64; table.n_rows()];
-    for b in &bound.criteria {
-        let col = &table.columns()[b.column];
-        for (i, p) in pts.iter_mut().enumerate() {
-            if b.matches(col, i) {
-                *p += b.points;
-            }
-        }
-    }
-    let mut pts: Vec<f64> = pts
-        .into_iter()
+    let scores = score(
+        icp,
+        table,
+        &ScoreOptions {
+            levels: crate::icp::Levels::Strict,
+            ..Default::default()
+        },
+    )?;
+    let mut pts: Vec<f64> = scores
+        .points()
+        .iter()
         .zip(labels)
         .filter(|(_, l)| **l != crate::rank::EXCLUDED)
-        .map(|(p, _)| p)
+        .map(|(p, _)| *p)
         .collect();
     pts.sort_by(|a, b| b.total_cmp(a));
     let at = |share: f64| -> f64 {
