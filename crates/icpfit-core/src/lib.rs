@@ -18,11 +18,13 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod cohort;
 pub mod error;
 pub mod evidence;
 pub mod icp;
 pub mod outcome;
 pub mod profile;
+pub mod quality;
 pub mod rank;
 pub mod stats;
 pub mod synth;
