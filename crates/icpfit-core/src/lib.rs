@@ -22,6 +22,7 @@ pub mod cohort;
 pub mod error;
 pub mod evidence;
 pub mod icp;
+pub mod losses;
 pub mod outcome;
 pub mod profile;
 pub mod quality;
