@@ -223,16 +223,17 @@ impl CohortPair {
 pub fn predicate_mask(table: &AccountTable, criteria: &[Criterion]) -> Result<Bitmap> {
     let mut mask = Bitmap::new(table.n_rows(), true);
     for (bit, c) in criteria.iter().enumerate() {
-        let bound = BoundCriterion::bind("cohort", c, Section::Primary, bit, table, Levels::Lenient)
-            .map_err(|e| match e {
-                Error::InvalidIcp {
-                    criterion, message, ..
-                } => Error::invalid(
-                    format!("criterion `{}`", criterion.unwrap_or_default()),
-                    message,
-                ),
-                other => other,
-            })?;
+        let bound =
+            BoundCriterion::bind("cohort", c, Section::Primary, bit, table, Levels::Lenient)
+                .map_err(|e| match e {
+                    Error::InvalidIcp {
+                        criterion, message, ..
+                    } => Error::invalid(
+                        format!("criterion `{}`", criterion.unwrap_or_default()),
+                        message,
+                    ),
+                    other => other,
+                })?;
         mask = mask.and(&bound.mask(table));
     }
     Ok(mask)
@@ -389,7 +390,10 @@ pub fn quality_cohorts(scores: &QualityScores, cuts: &QualityCuts) -> Result<Qua
     Ok(QualityCohorts {
         best: Cohort::new(
             "best",
-            format!("top {} % by composite quality (score > {hi:.4})", pct(cuts.best)),
+            format!(
+                "top {} % by composite quality (score > {hi:.4})",
+                pct(cuts.best)
+            ),
             best,
         ),
         average: Cohort::new("average", "the scored accounts in between", average),
@@ -489,12 +493,7 @@ impl Quarter {
     }
     /// Parses `2026-Q3`, `2026Q3` or `2026 Q3` (case-insensitive).
     pub fn parse(s: &str) -> Result<Self> {
-        let bad = || {
-            Error::invalid(
-                "quarter",
-                format!("`{s}` is not a quarter like 2026-Q3"),
-            )
-        };
+        let bad = || Error::invalid("quarter", format!("`{s}` is not a quarter like 2026-Q3"));
         let up = s.trim().to_ascii_uppercase();
         let (y, q) = up.split_once('Q').ok_or_else(bad)?;
         let y = y.trim_end_matches(['-', ' ']);
@@ -737,7 +736,11 @@ impl Segmentation {
     /// The cohort of segment `code`.
     pub fn cohort(&self, code: usize) -> Cohort {
         let c = code as u32;
-        let name = format!("{} = {}", self.column, self.labels.get(code).map_or("?", |s| s));
+        let name = format!(
+            "{} = {}",
+            self.column,
+            self.labels.get(code).map_or("?", |s| s)
+        );
         Cohort::new(
             name.clone(),
             name,
@@ -827,13 +830,19 @@ f,fintech,800,core,,open,4
         let err = predicate_cohort(&t, "x", &[typo]).unwrap_err().to_string();
         assert!(err.contains("did you mean `fintech`"), "{err}");
         assert_eq!(predicate_cohort(&t, "x", &[]).unwrap().size, 6);
-        assert_eq!(product_cohort(&t, "product", "core").unwrap().indices(), [0, 1, 3, 5]);
+        assert_eq!(
+            product_cohort(&t, "product", "core").unwrap().indices(),
+            [0, 1, 3, 5]
+        );
     }
 
     #[test]
     fn quarters_and_windows() {
         let t = deals();
-        assert_eq!(Quarter::parse("2025-q2").unwrap(), Quarter::new(2025, 2).unwrap());
+        assert_eq!(
+            Quarter::parse("2025-q2").unwrap(),
+            Quarter::new(2025, 2).unwrap()
+        );
         assert_eq!(Quarter::parse("2025Q4").unwrap().to_string(), "2025-Q4");
         assert!(Quarter::parse("2025-Q5").is_err());
         assert!(Quarter::parse("Q3").is_err());
@@ -879,7 +888,10 @@ f,fintech,800,core,,open,4
             .unwrap();
         let s = Segmentation::new(&one, "seg", &SegmentBy::Levels).unwrap();
         assert_eq!(s.len(), 1);
-        assert!(matches!(s.require_two("segment table"), Err(Error::InsufficientData { n: 1, min: 2, .. })));
+        assert!(matches!(
+            s.require_two("segment table"),
+            Err(Error::InsufficientData { n: 1, min: 2, .. })
+        ));
     }
 
     #[test]
@@ -890,7 +902,11 @@ f,fintech,800,core,,open,4
             &CsvOptions::default(),
         )
         .unwrap();
-        let q = quality(&t, &QualitySpec::new(vec![Component::numeric("nps", "nps")])).unwrap();
+        let q = quality(
+            &t,
+            &QualitySpec::new(vec![Component::numeric("nps", "nps")]),
+        )
+        .unwrap();
         let c = quality_cohorts(&q, &QualityCuts::default()).unwrap();
         assert_eq!(c.best.indices(), [8, 9]);
         assert_eq!(c.problematic.indices(), [0, 1]);
@@ -898,8 +914,26 @@ f,fintech,800,core,,open,4
         let pair = c.best_vs_problematic().unwrap();
         assert_eq!(pair.target().unwrap().counts(), (2, 2));
         assert_eq!(c.best_vs_rest().unwrap().b.size, 8);
-        assert!(quality_cohorts(&q, &QualityCuts { best: 0.6, problematic: 0.6 }).is_err());
-        assert!(quality_cohorts(&q, &QualityCuts { best: 0.0, problematic: 0.2 }).is_err());
+        assert!(
+            quality_cohorts(
+                &q,
+                &QualityCuts {
+                    best: 0.6,
+                    problematic: 0.6
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            quality_cohorts(
+                &q,
+                &QualityCuts {
+                    best: 0.0,
+                    problematic: 0.2
+                }
+            )
+            .is_err()
+        );
         assert_eq!(inverted_cdf_quantile(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.8), 4.0);
         assert!(inverted_cdf_quantile(&[], 0.5).is_nan());
     }
@@ -918,13 +952,20 @@ f,fintech,800,core,,open,4
             Err(Error::InsufficientData { .. })
         ));
         assert!(matches!(
-            CohortPair::new(o.won.clone(), Cohort::new("short", "", Bitmap::new(3, true))),
+            CohortPair::new(
+                o.won.clone(),
+                Cohort::new("short", "", Bitmap::new(3, true))
+            ),
             Err(Error::LengthMismatch { .. })
         ));
         let all = Cohort::all(&t);
         let overlapping = CohortPair::new(o.won.clone(), all).unwrap();
         assert!(overlapping.target().is_err(), "rank needs disjoint cohorts");
-        let only_won = AccountTable::from_csv_reader(&b"id,outcome\na,won\nb,won\n"[..], &CsvOptions::default()).unwrap();
+        let only_won = AccountTable::from_csv_reader(
+            &b"id,outcome\na,won\nb,won\n"[..],
+            &CsvOptions::default(),
+        )
+        .unwrap();
         let oc = outcome_cohorts(&only_won, "outcome").unwrap();
         assert!(matches!(oc.won_vs_lost(), Err(Error::OneClass { .. })));
     }

@@ -460,12 +460,8 @@ impl QualityScores {
                 format!("{row} is out of range ({} rows)", self.score.len()),
             ));
         }
-        let weights = effective_weights(
-            &self.spec,
-            &self.components,
-            row,
-            self.population.get(row),
-        );
+        let weights =
+            effective_weights(&self.spec, &self.components, row, self.population.get(row));
         Ok(self
             .components
             .iter()
@@ -618,7 +614,9 @@ fn raw_values(table: &AccountTable, source: &Source, population: &Bitmap) -> Res
                     Some(&s) => {
                         return Err(Error::invalid(
                             "quality spec",
-                            format!("level `{level}` of `{column}` has score {s}; scores must be finite"),
+                            format!(
+                                "level `{level}` of `{column}` has score {s}; scores must be finite"
+                            ),
                         ));
                     }
                     None => {
@@ -942,10 +940,19 @@ f,active,,,,,won
             ]))
             .contains("appears twice")
         );
-        assert!(bad(QualitySpec::new(vec![Component::numeric("x", "nps").weight(0.0)])).contains("weight 0"));
-        assert!(bad(QualitySpec::new(vec![Component::numeric("x", "npz")])).contains("did you mean `nps`"));
         assert!(
-            bad(QualitySpec::new(vec![Component::numeric("x", "outcome")])).contains("is categorical")
+            bad(QualitySpec::new(vec![
+                Component::numeric("x", "nps").weight(0.0)
+            ]))
+            .contains("weight 0")
+        );
+        assert!(
+            bad(QualitySpec::new(vec![Component::numeric("x", "npz")]))
+                .contains("did you mean `nps`")
+        );
+        assert!(
+            bad(QualitySpec::new(vec![Component::numeric("x", "outcome")]))
+                .contains("is categorical")
         );
         let levels = Component::new(
             "o",
@@ -962,7 +969,8 @@ f,active,,,,,won
             quality(&t, &nobody),
             Err(Error::InsufficientData { .. })
         ));
-        let none = AccountTable::from_csv_reader(&b"id,x\na,1\n"[..], &CsvOptions::default()).unwrap();
+        let none =
+            AccountTable::from_csv_reader(&b"id,x\na,1\n"[..], &CsvOptions::default()).unwrap();
         assert!(QualitySpec::default_for(&none).is_err());
     }
 

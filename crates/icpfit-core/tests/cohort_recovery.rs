@@ -71,8 +71,13 @@ fn competitor_owned_sub_segment_is_found() {
     let t = &s.table;
     let truth = &s.truth.competitor;
     let seg = Segmentation::new(t, "sub_industry", &SegmentBy::Levels).unwrap();
-    let m = competitor_matrix(t, &LossColumns::default(), Some(&seg), &CompetitorOptions::default())
-        .unwrap();
+    let m = competitor_matrix(
+        t,
+        &LossColumns::default(),
+        Some(&seg),
+        &CompetitorOptions::default(),
+    )
+    .unwrap();
     assert_eq!(m.owned.len(), 1, "exactly one owned segment:\n{m}");
     let o = &m.owned[0];
     assert_eq!(o.segment, "ecommerce/marketplaces");
@@ -94,10 +99,18 @@ fn competitor_owned_sub_segment_is_found() {
     assert!(row.win_rate < 0.2, "{row:?}");
     // By industry the segment is diluted: no owned industry.
     let ind = Segmentation::new(t, "industry", &SegmentBy::Levels).unwrap();
-    let m = competitor_matrix(t, &LossColumns::default(), Some(&ind), &CompetitorOptions::default())
-        .unwrap();
+    let m = competitor_matrix(
+        t,
+        &LossColumns::default(),
+        Some(&ind),
+        &CompetitorOptions::default(),
+    )
+    .unwrap();
     assert!(m.owned.is_empty(), "{m}");
-    assert!(!m.coverage.sparse, "every competitive loss names its competitor");
+    assert!(
+        !m.coverage.sparse,
+        "every competitive loss names its competitor"
+    );
     assert_eq!(m.coverage.share, 1.0 * m.coverage.share);
 }
 
@@ -140,9 +153,17 @@ fn loss_types_reproduce_the_planted_shares() {
     ] {
         let r = lt.row(ty);
         near(&r.label, r.share, prop_se(r.share, lt.typed), want);
-        assert!((r.share - want).abs() <= 0.01, "{}: {} vs {want}", r.label, r.share);
+        assert!(
+            (r.share - want).abs() <= 0.01,
+            "{}: {} vs {want}",
+            r.label,
+            r.share
+        );
         // The Wilson interval covers the truth at this sample size.
-        assert!(r.share_ci.0 <= want + 0.002 && want - 0.002 <= r.share_ci.1, "{r:?}");
+        assert!(
+            r.share_ci.0 <= want + 0.002 && want - 0.002 <= r.share_ci.1,
+            "{r:?}"
+        );
         assert_eq!(r.evidence, EvidenceLevel::CohortAnalysis);
     }
     assert_eq!(lt.row(LossType::RightFitOther).count, 0, "planted: none");
@@ -165,10 +186,16 @@ fn loss_types_reproduce_the_planted_shares() {
     // Competitor losses concentrate in the CompB segment.
     let seg = Segmentation::new(t, "sub_industry", &SegmentBy::Levels).unwrap();
     let lift = loss_lift(&lt, &seg, Some(LossType::Competitor), 0.95).unwrap();
-    assert_eq!(lift.rows[0].segment, "ecommerce/marketplaces", "{:?}", &lift.rows[..3]);
+    assert_eq!(
+        lift.rows[0].segment,
+        "ecommerce/marketplaces",
+        "{:?}",
+        &lift.rows[..3]
+    );
     assert!(lift.rows[0].ratio_vs_rest.unwrap().lo > 1.5);
     // Wrong-fit losses concentrate where the ICP excludes: small companies.
-    let size = Segmentation::new(t, "employees", &SegmentBy::Cuts(vec![49.0, 199.0, 2000.0])).unwrap();
+    let size =
+        Segmentation::new(t, "employees", &SegmentBy::Cuts(vec![49.0, 199.0, 2000.0])).unwrap();
     let lift = loss_lift(&lt, &size, Some(LossType::WrongFit), 0.95).unwrap();
     assert_eq!(lift.rows[0].segment, "≤ 49", "{:?}", lift.rows);
 }
@@ -189,7 +216,10 @@ fn won_profile_shows_the_win_drivers() {
         ("lead_source", "referral"),
     ] {
         let r = p.row(attr, Some(level)).unwrap();
-        assert!(r.delta < -3.0, "{attr} = {level} is more common in won: {r:?}");
+        assert!(
+            r.delta < -3.0,
+            "{attr} = {level} is more common in won: {r:?}"
+        );
         assert!(r.p_value.unwrap() < 1e-6, "{r:?}");
     }
     // 200–2,000 employees: more of the won deals fall in the band.
@@ -208,7 +238,10 @@ fn won_profile_shows_the_win_drivers() {
     let emp = p.row("employees", None).unwrap();
     assert!(emp.p_mann_whitney.unwrap() < 1e-6);
     let (ma, mb) = (emp.median_a.unwrap(), emp.median_b.unwrap());
-    assert!((200.0..=2000.0).contains(&ma) && mb < ma, "medians {ma} vs {mb}");
+    assert!(
+        (200.0..=2000.0).contains(&ma) && mb < ma,
+        "medians {ma} vs {mb}"
+    );
     // Noise stays quiet.
     let noise = p.row("noise_flag", Some("true")).unwrap();
     assert!(noise.delta.abs() < 2.0, "{noise:?}");
@@ -221,7 +254,10 @@ fn best_cohort_profile_shows_the_planted_drivers() {
     let spec = QualitySpec::default_for(t).unwrap();
     let q = quality(t, &spec).unwrap();
     let customers = outcome_cohorts(t, "outcome").unwrap().won;
-    assert_eq!(q.n_population, customers.size, "customers have a retention status");
+    assert_eq!(
+        q.n_population, customers.size,
+        "customers have a retention status"
+    );
     assert_eq!(q.n_all_missing, 0);
     let qc = quality_cohorts(&q, &QualityCuts::default()).unwrap();
     let n = q.n_scored as f64;
@@ -235,7 +271,10 @@ fn best_cohort_profile_shows_the_planted_drivers() {
         c.rows().and(&fit.known).count_and(&fit.fit) as f64 / known as f64
     };
     let (fb, fp) = (fit_share(&pair.a), fit_share(&pair.b));
-    assert!(fb > fp + 0.3, "fit share best {fb:.3} vs problematic {fp:.3}");
+    assert!(
+        fb > fp + 0.3,
+        "fit share best {fb:.3} vs problematic {fp:.3}"
+    );
     let p: Profile = pair.profile(t, &ProfileOptions::default()).unwrap();
     // ICP components, Salesforce (retains and expands) and education (poor
     // NRR) are where the planted retention model says.
@@ -247,8 +286,15 @@ fn best_cohort_profile_shows_the_planted_drivers() {
         ("industry", "education", false),
     ] {
         let r = p.row(attr, Some(level)).unwrap();
-        let sign_ok = if best_more { r.delta < 0.0 } else { r.delta > 0.0 };
-        assert!(sign_ok && r.p_value.unwrap() < 1e-4, "{attr} = {level}: {r:?}");
+        let sign_ok = if best_more {
+            r.delta < 0.0
+        } else {
+            r.delta > 0.0
+        };
+        assert!(
+            sign_ok && r.p_value.unwrap() < 1e-4,
+            "{attr} = {level}: {r:?}"
+        );
     }
     // The best customers' median size lies in the planted band. (The default
     // composite also rewards short sales cycles and light support, which grow
@@ -256,7 +302,11 @@ fn best_cohort_profile_shows_the_planted_drivers() {
     let emp = p.row("employees", None).unwrap();
     assert!((200.0..=2000.0).contains(&emp.median_a.unwrap()), "{emp:?}");
     // 70 % signal of employees: the best cohort's range overlaps the band.
-    let sig = p.signals.iter().find(|s| s.attribute == "employees").unwrap();
+    let sig = p
+        .signals
+        .iter()
+        .find(|s| s.attribute == "employees")
+        .unwrap();
     let r = sig.range.as_ref().unwrap();
     assert!(r.min.unwrap() < 2000.0 && r.max.unwrap() > 200.0, "{sig:?}");
     assert!((sig.coverage_a - 0.7).abs() < 0.01);

@@ -156,7 +156,11 @@ fn wilson(k: usize, n: usize, conf: f64) -> Result<(f64, f64)> {
 }
 
 fn frac(k: usize, n: usize) -> f64 {
-    if n == 0 { f64::NAN } else { k as f64 / n as f64 }
+    if n == 0 {
+        f64::NAN
+    } else {
+        k as f64 / n as f64
+    }
 }
 
 /// Per competitor: [contested, won, lost, no decision].
@@ -237,8 +241,8 @@ pub fn competitor_matrix(
     let mut overall: Counts = vec![[0; 4]; k];
     let mut by_seg: Vec<Counts> = vec![vec![[0; 4]; k]; n_seg];
     let (mut lost, mut lost_named, mut contested) = (0, 0, 0);
-    for i in 0..table.n_rows() {
-        let col = match outcome[i] {
+    for (i, o) in outcome.iter().enumerate() {
+        let col = match o {
             Some(DealOutcome::Won) => 1,
             Some(DealOutcome::Lost) => 2,
             Some(DealOutcome::NoDecision) => 3,
@@ -314,7 +318,7 @@ pub fn competitor_matrix(
             lost,
             lost_with_competitor: lost_named,
             share,
-            sparse: !(share >= opts.min_coverage),
+            sparse: share.is_nan() || share < opts.min_coverage,
         },
         options: *opts,
     })
@@ -324,7 +328,12 @@ fn pct_ci(x: f64, ci: (f64, f64)) -> String {
     if x.is_nan() {
         return "-".into();
     }
-    format!("{:.1}% ({:.1}–{:.1}%)", x * 100.0, ci.0 * 100.0, ci.1 * 100.0)
+    format!(
+        "{:.1}% ({:.1}–{:.1}%)",
+        x * 100.0,
+        ci.0 * 100.0,
+        ci.1 * 100.0
+    )
 }
 
 impl fmt::Display for CompetitorMatrix {
@@ -333,7 +342,11 @@ impl fmt::Display for CompetitorMatrix {
         writeln!(
             f,
             "{:<14} {:>10} {:>24} {:>24} {:>18}",
-            "competitor", "contested", "our win rate (95% CI)", "its share of contested", "evidence"
+            "competitor",
+            "contested",
+            "our win rate (95% CI)",
+            "its share of contested",
+            "evidence"
         )?;
         for r in &self.overall {
             writeln!(
@@ -372,7 +385,11 @@ impl fmt::Display for CompetitorMatrix {
                     o.competitor_wins,
                     o.contested,
                     pct_ci(o.share, o.share_ci),
-                    if o.confident { "" } else { " (interval reaches below the threshold)" }
+                    if o.confident {
+                        ""
+                    } else {
+                        " (interval reaches below the threshold)"
+                    }
                 )?;
             }
         }
@@ -447,7 +464,12 @@ pub fn similarity_to(
         .collect())
 }
 
-fn by_codes(codes: &dyn Fn(usize) -> u32, k: usize, reference: &Cohort, n: usize) -> Option<Vec<f64>> {
+fn by_codes(
+    codes: &dyn Fn(usize) -> u32,
+    k: usize,
+    reference: &Cohort,
+    n: usize,
+) -> Option<Vec<f64>> {
     let mut counts = vec![0usize; k];
     for i in reference.rows().ones() {
         let c = codes(i);
@@ -470,11 +492,22 @@ fn by_codes(codes: &dyn Fn(usize) -> u32, k: usize, reference: &Cohort, n: usize
     )
 }
 
-fn column_typicality(col: &Column, reference: &Cohort, n: usize, n_bins: usize) -> Option<Vec<f64>> {
+fn column_typicality(
+    col: &Column,
+    reference: &Cohort,
+    n: usize,
+    n_bins: usize,
+) -> Option<Vec<f64>> {
     match col {
         Column::Categorical(cat) => by_codes(&|i| cat.codes()[i], cat.levels().len(), reference, n),
         Column::Flag(v) => by_codes(
-            &|i| if v[i] == FLAG_MISSING { MISSING_CODE } else { u32::from(v[i]) },
+            &|i| {
+                if v[i] == FLAG_MISSING {
+                    MISSING_CODE
+                } else {
+                    u32::from(v[i])
+                }
+            },
             2,
             reference,
             n,
@@ -487,7 +520,13 @@ fn column_typicality(col: &Column, reference: &Cohort, n: usize, n_bins: usize) 
             bin_codes(v, &cuts, &mut codes).ok()?;
             let missing = cuts.len() as u32 + 1;
             by_codes(
-                &|i| if codes[i] == missing { MISSING_CODE } else { codes[i] },
+                &|i| {
+                    if codes[i] == missing {
+                        MISSING_CODE
+                    } else {
+                        codes[i]
+                    }
+                },
                 cuts.len() + 1,
                 reference,
                 n,
@@ -630,7 +669,10 @@ pub fn compare_similarity(
         baseline_mean: bm,
         difference: gm - bm,
         closeness: (gm - bm) / (rm - bm),
-        p_value: welch_t(&g, &b).ok().map(|w| w.p_value).filter(|p| !p.is_nan()),
+        p_value: welch_t(&g, &b)
+            .ok()
+            .map(|w| w.p_value)
+            .filter(|p| !p.is_nan()),
         group_n: g.len(),
         baseline_n: b.len(),
         group_fit_share: fit_share(group),

@@ -47,7 +47,7 @@ pub mod competitors;
 
 pub use competitors::{
     CompetitorCoverage, CompetitorMatrix, CompetitorOptions, CompetitorRow, LossLift, LossLiftRow,
-    OwnedSegment, SimilarityComparison, SimilarityOptions, competitor_matrix, compare_similarity,
+    OwnedSegment, SimilarityComparison, SimilarityOptions, compare_similarity, competitor_matrix,
     loss_lift, similarity_to,
 };
 
@@ -460,7 +460,10 @@ pub fn loss_types(
     }
     if not_won == 0 {
         return Err(Error::InsufficientData {
-            what: format!("non-won closed deals (lost or no decision) in `{}`", cols.outcome),
+            what: format!(
+                "non-won closed deals (lost or no decision) in `{}`",
+                cols.outcome
+            ),
             n: 0,
             min: 1,
         });

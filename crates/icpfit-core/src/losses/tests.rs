@@ -51,10 +51,16 @@ fn loss_types_by_hand() {
     // Gate: right fit a b c d e j → 2 won of 6; wrong fit f g h i → 1 of 4.
     let g = &lt.gate;
     assert_eq!((g.right_fit_won, g.right_fit_closed), (2, 6));
-    assert_eq!((g.wrong_fit_won, g.wrong_fit_lost, g.wrong_fit_closed), (1, 3, 4));
+    assert_eq!(
+        (g.wrong_fit_won, g.wrong_fit_lost, g.wrong_fit_closed),
+        (1, 3, 4)
+    );
     assert!(!g.works, "far too few deals to tell");
     let text = lt.to_string();
-    assert!(text.contains("type 1: wrong fit") && text.contains("1 type-1 wins"), "{text}");
+    assert!(
+        text.contains("type 1: wrong fit") && text.contains("1 type-1 wins"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -75,7 +81,10 @@ fn negative_criteria_make_wrong_fit_and_icp_fit_works() {
             Predicate::In(vec!["no_budget".into()]),
         ));
     let f = Fit::from_icp(&icp, &t).unwrap();
-    assert!(f.fit.get(0) && !f.fit.get(5) && !f.fit.get(10), "missing: no match");
+    assert!(
+        f.fit.get(0) && !f.fit.get(5) && !f.fit.get(10),
+        "missing: no match"
+    );
     assert!(f.negative.get(9) && !f.fit.get(9));
     let scoped = icp.clone().scope("seg", "x");
     let f = Fit::from_icp(&scoped, &t).unwrap();
@@ -95,8 +104,9 @@ fn loss_typing_bad_input() {
         loss_types(&t, &LossColumns::default(), &unknown, 0.95),
         Err(Error::InsufficientData { .. })
     ));
-    let won_only = AccountTable::from_csv_reader(&b"id,outcome\na,won\nb,open\n"[..], &CsvOptions::default())
-        .unwrap();
+    let won_only =
+        AccountTable::from_csv_reader(&b"id,outcome\na,won\nb,open\n"[..], &CsvOptions::default())
+            .unwrap();
     let e = loss_types(
         &won_only,
         &LossColumns::for_table(&won_only),
@@ -119,7 +129,10 @@ fn competitor_matrix_by_hand() {
     let m = competitor_matrix(&t, &LossColumns::default(), Some(&seg), &opts).unwrap();
     assert_eq!(m.contested, 5);
     let b = &m.overall[0];
-    assert_eq!((b.competitor.as_str(), b.contested, b.won, b.lost), ("CompB", 3, 0, 3));
+    assert_eq!(
+        (b.competitor.as_str(), b.contested, b.won, b.lost),
+        ("CompB", 3, 0, 3)
+    );
     assert_eq!(b.share_of_contested, 0.6);
     let a = &m.overall[1];
     assert_eq!((a.contested, a.won, a.lost, a.win_rate), (2, 1, 1, 0.5));
@@ -127,7 +140,15 @@ fn competitor_matrix_by_hand() {
     // 1 of 3, CompB 1 of 3 → not owned.
     assert_eq!(m.owned.len(), 1);
     let o = &m.owned[0];
-    assert_eq!((o.segment.as_str(), o.competitor.as_str(), o.contested, o.share), ("y", "CompB", 2, 1.0));
+    assert_eq!(
+        (
+            o.segment.as_str(),
+            o.competitor.as_str(),
+            o.contested,
+            o.share
+        ),
+        ("y", "CompB", 2, 1.0)
+    );
     assert!(!o.confident, "2 deals: the interval is wide");
     assert_eq!(m.by_segment.len(), 3);
     // 6 lost deals, 4 name a competitor.
@@ -136,7 +157,13 @@ fn competitor_matrix_by_hand() {
     let text = m.to_string();
     assert!(text.contains("Owned: seg = y by CompB"), "{text}");
     // Default evidence floor (30 contested deals): nothing owned.
-    let m = competitor_matrix(&t, &LossColumns::default(), Some(&seg), &CompetitorOptions::default()).unwrap();
+    let m = competitor_matrix(
+        &t,
+        &LossColumns::default(),
+        Some(&seg),
+        &CompetitorOptions::default(),
+    )
+    .unwrap();
     assert!(m.owned.is_empty());
 }
 
@@ -147,8 +174,13 @@ fn competitor_bad_input() {
         &CsvOptions::default(),
     )
     .unwrap();
-    let m = competitor_matrix(&sparse, &LossColumns::for_table(&sparse), None, &CompetitorOptions::default())
-        .unwrap();
+    let m = competitor_matrix(
+        &sparse,
+        &LossColumns::for_table(&sparse),
+        None,
+        &CompetitorOptions::default(),
+    )
+    .unwrap();
     assert!(m.coverage.sparse, "1 of 3 losses names a competitor");
     assert!(m.to_string().contains("sparse"));
     let none = AccountTable::from_csv_reader(
@@ -157,7 +189,15 @@ fn competitor_bad_input() {
     );
     // An all-missing column is read as numeric; declare nothing and expect a kind error.
     let none = none.unwrap();
-    assert!(competitor_matrix(&none, &LossColumns::for_table(&none), None, &CompetitorOptions::default()).is_err());
+    assert!(
+        competitor_matrix(
+            &none,
+            &LossColumns::for_table(&none),
+            None,
+            &CompetitorOptions::default()
+        )
+        .is_err()
+    );
     let no_col = LossColumns {
         competitor: None,
         ..LossColumns::default()
@@ -173,7 +213,12 @@ fn competitor_bad_input() {
     .unwrap();
     let seg = Segmentation::new(&one, "seg", &SegmentBy::Levels).unwrap();
     assert!(matches!(
-        competitor_matrix(&one, &LossColumns::for_table(&one), Some(&seg), &CompetitorOptions::default()),
+        competitor_matrix(
+            &one,
+            &LossColumns::for_table(&one),
+            Some(&seg),
+            &CompetitorOptions::default()
+        ),
         Err(Error::InsufficientData { n: 1, min: 2, .. })
     ));
     let uncontested = AccountTable::from_csv_reader(
@@ -182,7 +227,12 @@ fn competitor_bad_input() {
     )
     .unwrap();
     assert!(matches!(
-        competitor_matrix(&uncontested, &LossColumns::for_table(&uncontested), None, &CompetitorOptions::default()),
+        competitor_matrix(
+            &uncontested,
+            &LossColumns::for_table(&uncontested),
+            None,
+            &CompetitorOptions::default()
+        ),
         Err(Error::InsufficientData { .. })
     ));
 }
@@ -233,12 +283,23 @@ e,edu,,,lost
     // e: only industry known.
     assert_eq!(sim[4], 0.0);
     let lost = o.lost.clone();
-    let cmp = compare_similarity(&t, &o.won, &lost, &Cohort::all(&t), Some(&Fit::from_mask(Bitmap::from_fn(5, |i| i < 3))), &opts).unwrap();
+    let cmp = compare_similarity(
+        &t,
+        &o.won,
+        &lost,
+        &Cohort::all(&t),
+        Some(&Fit::from_mask(Bitmap::from_fn(5, |i| i < 3))),
+        &opts,
+    )
+    .unwrap();
     assert!(cmp.group_mean < cmp.baseline_mean && cmp.baseline_mean < cmp.reference_mean);
     assert!(cmp.closeness < 0.0);
     assert_eq!(cmp.group_fit_share, Some(1.0 / 3.0));
     assert_eq!(cmp.baseline_fit_share, Some(0.6));
     let empty = Cohort::new("nobody", "", Bitmap::new(5, false));
-    assert!(matches!(similarity_to(&t, &empty, &opts), Err(Error::InsufficientData { .. })));
+    assert!(matches!(
+        similarity_to(&t, &empty, &opts),
+        Err(Error::InsufficientData { .. })
+    ));
     assert!(compare_similarity(&t, &o.won, &empty, &o.lost, None, &opts).is_err());
 }

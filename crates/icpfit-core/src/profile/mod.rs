@@ -336,7 +336,11 @@ fn column_rows(
         r
     };
     // One share row per level: the level's count over each cohort's size.
-    let share_rows = |labels: &[String], ca: &[usize], cb: &[usize], p: &dyn Fn(usize) -> Option<f64>| -> Vec<ProfileRow> {
+    let share_rows = |labels: &[String],
+                      ca: &[usize],
+                      cb: &[usize],
+                      p: &dyn Fn(usize) -> Option<f64>|
+     -> Vec<ProfileRow> {
         (0..labels.len())
             .map(|l| {
                 with_chi(
@@ -355,13 +359,22 @@ fn column_rows(
         Column::Numeric(v) => {
             let (sa, sb) = cohort_sums(a, b, |i| (!v[i].is_nan()).then_some(v[i]));
             let mut r = row(None, Measure::Mean, sa, sb);
-            let xa: Vec<f64> = (0..a.len()).filter(|&i| a[i] && !v[i].is_nan()).map(|i| v[i]).collect();
-            let xb: Vec<f64> = (0..b.len()).filter(|&i| b[i] && !v[i].is_nan()).map(|i| v[i]).collect();
+            let xa: Vec<f64> = (0..a.len())
+                .filter(|&i| a[i] && !v[i].is_nan())
+                .map(|i| v[i])
+                .collect();
+            let xb: Vec<f64> = (0..b.len())
+                .filter(|&i| b[i] && !v[i].is_nan())
+                .map(|i| v[i])
+                .collect();
             r.median_a = (!xa.is_empty()).then(|| median(&xa));
             r.median_b = (!xb.is_empty()).then(|| median(&xb));
             if tests {
                 r.test = Some(ProfileTest::Welch);
-                r.p_value = welch_t(&xa, &xb).ok().map(|w| w.p_value).filter(|p| !p.is_nan());
+                r.p_value = welch_t(&xa, &xb)
+                    .ok()
+                    .map(|w| w.p_value)
+                    .filter(|p| !p.is_nan());
                 r.p_mann_whitney = mann_whitney_xy(&xa, &xb).ok().map(|m| m.p_value);
             }
             vec![r]
@@ -372,7 +385,10 @@ fn column_rows(
                 &[sa.1 - sa.0 as usize, sa.0 as usize],
                 &[sb.1 - sb.0 as usize, sb.0 as usize],
             );
-            vec![with_chi(row(Some("true".into()), Measure::Share, sa, sb), p)]
+            vec![with_chi(
+                row(Some("true".into()), Measure::Share, sa, sb),
+                p,
+            )]
         }
         Column::Categorical(cat) => {
             let k = cat.levels().len();
@@ -472,7 +488,13 @@ pub fn frequencies(
         Column::Categorical(c) => (c.levels().to_vec(), Box::new(move |i| c.codes()[i])),
         Column::Flag(v) => (
             vec!["false".into(), "true".into()],
-            Box::new(move |i| if v[i] == FLAG_MISSING { MISSING_CODE } else { u32::from(v[i]) }),
+            Box::new(move |i| {
+                if v[i] == FLAG_MISSING {
+                    MISSING_CODE
+                } else {
+                    u32::from(v[i])
+                }
+            }),
         ),
         Column::Numeric(v) => {
             let mut pooled: Vec<f64> = (0..n)
@@ -486,13 +508,20 @@ pub fn frequencies(
             let missing = cuts.len() as u32 + 1;
             (
                 crate::cohort::bin_labels(&cuts),
-                Box::new(move |i| if codes[i] == missing { MISSING_CODE } else { codes[i] }),
+                Box::new(move |i| {
+                    if codes[i] == missing {
+                        MISSING_CODE
+                    } else {
+                        codes[i]
+                    }
+                }),
             )
         }
         Column::TagSet(t) => {
             let k = t.tags().len();
             let mut counts = vec![vec![0usize; k]; cohorts.len()];
-            let (mut known, mut missing) = (vec![0usize; cohorts.len()], vec![0usize; cohorts.len()]);
+            let (mut known, mut missing) =
+                (vec![0usize; cohorts.len()], vec![0usize; cohorts.len()]);
             for (ci, c) in cohorts.iter().enumerate() {
                 for i in c.rows().ones() {
                     if t.valid().get(i) {

@@ -392,7 +392,14 @@ impl fmt::Display for SegmentTable {
         writeln!(
             f,
             "{:<28} {:>7} {:>20} {:>9} {:>6} {:>6} {:>20} {:>7}",
-            self.column, "closed", "win rate (95% CI)", "avg ACV", "cycle", "cust", "NRR (95% CI)", "churn"
+            self.column,
+            "closed",
+            "win rate (95% CI)",
+            "avg ACV",
+            "cycle",
+            "cust",
+            "NRR (95% CI)",
+            "churn"
         )?;
         for r in self.rows.iter().chain(std::iter::once(&self.overall)) {
             writeln!(
@@ -400,13 +407,22 @@ impl fmt::Display for SegmentTable {
                 "{:<28} {:>7} {:>20} {:>9.0} {:>6.0} {:>6} {:>20} {:>7}{}",
                 r.segment,
                 r.closed,
-                format!("{} ({}–{})", pct(r.win_rate), pct(r.win_rate_ci.0), pct(r.win_rate_ci.1)),
+                format!(
+                    "{} ({}–{})",
+                    pct(r.win_rate),
+                    pct(r.win_rate_ci.0),
+                    pct(r.win_rate_ci.1)
+                ),
                 r.avg_acv,
                 r.avg_cycle_days,
                 r.customers,
                 format!("{} ({}–{})", pct(r.nrr), pct(r.nrr_ci.0), pct(r.nrr_ci.1)),
                 pct(r.churn_rate),
-                if r.nrr_divergent { "  << NRR divergent" } else { "" }
+                if r.nrr_divergent {
+                    "  << NRR divergent"
+                } else {
+                    ""
+                }
             )?;
         }
         if !self.nrr_spread.is_nan() {
@@ -445,7 +461,10 @@ mod tests {
         }
         for i in 0..20 {
             let o = if i < 5 { "lost" } else { "no_decision" };
-            csv.push_str(&format!("l{i},{},{o},300,90,,\n", if i % 2 == 0 { "edu" } else { "fin" }));
+            csv.push_str(&format!(
+                "l{i},{},{o},300,90,,\n",
+                if i % 2 == 0 { "edu" } else { "fin" }
+            ));
         }
         csv.push_str("x,,won,50,10,100,100\n");
         AccountTable::from_csv_reader(csv.as_bytes(), &CsvOptions::default()).unwrap()
@@ -457,7 +476,10 @@ mod tests {
         let seg = Segmentation::new(&t, "industry", &SegmentBy::Levels).unwrap();
         let st = SegmentTable::new(&t, &seg, &SegmentMetrics::default()).unwrap();
         let edu = &st.rows[0];
-        assert_eq!((edu.segment.as_str(), edu.accounts, edu.closed, edu.won), ("edu", 40, 40, 30));
+        assert_eq!(
+            (edu.segment.as_str(), edu.accounts, edu.closed, edu.won),
+            ("edu", 40, 40, 30)
+        );
         assert_eq!(edu.win_rate, 0.75);
         assert_eq!(edu.avg_acv, 100.0);
         assert_eq!(edu.customers, 30);
@@ -467,14 +489,23 @@ mod tests {
         assert!((fin.nrr - 1.1).abs() < 1e-12);
         assert_eq!(fin.nrr_ci.0, fin.nrr_ci.1, "no variance");
         assert!((edu.nrr_vs_rest + 0.4).abs() < 1e-12);
-        assert!(edu.nrr_divergent && fin.nrr_divergent, "both 40 points from the other");
+        assert!(
+            edu.nrr_divergent && fin.nrr_divergent,
+            "both 40 points from the other"
+        );
         assert!(st.divergent);
         assert!((st.nrr_spread - 0.4).abs() < 1e-12);
         assert_eq!(st.worst_nrr_segment.as_deref(), Some("edu"));
-        assert_eq!(st.overall.accounts, 80, "the row with no industry is in no segment");
+        assert_eq!(
+            st.overall.accounts, 80,
+            "the row with no industry is in no segment"
+        );
         assert_eq!(st.flagged().len(), 2);
         let text = st.to_string();
-        assert!(text.contains("NRR divergent") && text.contains("too broad"), "{text}");
+        assert!(
+            text.contains("NRR divergent") && text.contains("too broad"),
+            "{text}"
+        );
         // Too few customers: no flag.
         let strict = SegmentMetrics {
             min_customers: 31,
@@ -486,8 +517,11 @@ mod tests {
 
     #[test]
     fn single_level_and_bad_options_are_typed_errors() {
-        let t = AccountTable::from_csv_reader(&b"id,seg,outcome\na,x,won\nb,x,lost\n"[..], &CsvOptions::default())
-            .unwrap();
+        let t = AccountTable::from_csv_reader(
+            &b"id,seg,outcome\na,x,won\nb,x,lost\n"[..],
+            &CsvOptions::default(),
+        )
+        .unwrap();
         let seg = Segmentation::new(&t, "seg", &SegmentBy::Levels).unwrap();
         assert!(matches!(
             SegmentTable::new(&t, &seg, &SegmentMetrics::for_table(&t)),

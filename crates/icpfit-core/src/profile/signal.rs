@@ -146,7 +146,11 @@ pub(crate) fn signals_of(
 
 /// The 70 % signal of every attribute column (role attribute), strongest gap
 /// first. Attributes with no known value in A or B have none.
-pub fn signals(table: &AccountTable, pair: &CohortPair, opts: &SignalOptions) -> Result<Vec<Signal>> {
+pub fn signals(
+    table: &AccountTable,
+    pair: &CohortPair,
+    opts: &SignalOptions,
+) -> Result<Vec<Signal>> {
     pair.a.check_len(table.n_rows())?;
     let cols = super::profiled_columns(table, None)?;
     signals_of(table, pair, &cols, opts)
@@ -214,7 +218,11 @@ fn finish(
         levels,
         range,
         levels_used,
-        levels_total: if kind == Kind::Numeric { 1 } else { levels_total },
+        levels_total: if kind == Kind::Numeric {
+            1
+        } else {
+            levels_total
+        },
         coverage_a,
         coverage_b,
         gap,
@@ -300,7 +308,9 @@ fn column_signal(
             let (cover, sa, sb, total) = by_codes(cat.levels(), &|i| cat.codes()[i])?;
             let levels: Vec<String> = cover.iter().map(|&l| cat.levels()[l].clone()).collect();
             let crit = Criterion::new(format!("{name}_70"), name, Predicate::In(levels.clone()));
-            Some(finish(name, dim, kind, levels, None, total, sa, sb, true, crit, opts))
+            Some(finish(
+                name, dim, kind, levels, None, total, sa, sb, true, crit, opts,
+            ))
         }
         Column::Flag(v) => {
             let labels = ["false".to_owned(), "true".to_owned()];
@@ -317,7 +327,9 @@ fn column_signal(
             } else {
                 Criterion::new(format!("{name}_70"), name, Predicate::IsMissing(false))
             };
-            Some(finish(name, dim, kind, levels, None, total, sa, sb, true, crit, opts))
+            Some(finish(
+                name, dim, kind, levels, None, total, sa, sb, true, crit, opts,
+            ))
         }
         Column::Numeric(v) => {
             let mut xa: Vec<f64> = (0..a.len())
@@ -397,7 +409,11 @@ fn column_signal(
             let has_any = |i: usize| chosen.iter().any(|&tag| t.has(i, tag));
             let in_b = rows_b.iter().filter(|&&i| has_any(i)).count();
             let levels: Vec<String> = chosen.iter().map(|&x| t.tags()[x].clone()).collect();
-            let crit = Criterion::new(format!("{name}_70"), name, Predicate::HasAny(levels.clone()));
+            let crit = Criterion::new(
+                format!("{name}_70"),
+                name,
+                Predicate::HasAny(levels.clone()),
+            );
             Some(finish(
                 name,
                 dim,
@@ -467,7 +483,10 @@ mod tests {
         assert_eq!((s.coverage_a, s.coverage_b), (0.7, 0.2));
         assert!(s.strong && s.reached);
         assert_eq!((s.levels_used, s.levels_total), (2, 5));
-        assert_eq!(s.criterion.predicate, Predicate::In(vec!["c".into(), "b".into()]));
+        assert_eq!(
+            s.criterion.predicate,
+            Predicate::In(vec!["c".into(), "b".into()])
+        );
     }
 
     #[test]
@@ -511,12 +530,16 @@ mod tests {
         assert_eq!(s.levels, ["best"]);
         // A "rest vs rest" comparison: same distribution, no gap.
         let b: Vec<bool> = (0..20).map(|i| i >= 10).collect();
-        let same = CohortPair::new(Cohort::from_mask("r1", &b), Cohort::from_mask("r2", &b)).unwrap();
+        let same =
+            CohortPair::new(Cohort::from_mask("r1", &b), Cohort::from_mask("r2", &b)).unwrap();
         let s = signal(&t, &same, "stage", &SignalOptions::default()).unwrap();
         assert_eq!(s.gap, 0.0);
         assert!(!s.strong);
         assert!(signal(&t, &same, "id", &SignalOptions::default()).is_err());
-        let bad = SignalOptions { coverage: 1.5, ..Default::default() };
+        let bad = SignalOptions {
+            coverage: 1.5,
+            ..Default::default()
+        };
         assert!(signal(&t, &same, "stage", &bad).is_err());
     }
 }

@@ -585,7 +585,10 @@ mod tests {
         assert_eq!(Bitmap::from_bools(&a.to_bools()), a);
         assert_eq!(Bitmap::from_fn(0, |_| true).ones().count(), 0);
         // A shorter operand reads as clear beyond its end.
-        assert_eq!(a.and(&Bitmap::new(3, true)).ones().collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(
+            a.and(&Bitmap::new(3, true)).ones().collect::<Vec<_>>(),
+            [0, 2]
+        );
     }
 
     #[test]
