@@ -548,9 +548,16 @@ impl fmt::Display for LossTyping {
             "loss type", "deals", "share (95% CI)", "ACV total", "ACV mean"
         )?;
         for r in &self.rows {
+            let money = |x: f64| {
+                if x.is_nan() {
+                    "-".to_owned()
+                } else {
+                    format!("{x:.0}")
+                }
+            };
             writeln!(
                 f,
-                "{:<42} {:>7} {:>22} {:>14.0} {:>10.0}",
+                "{:<42} {:>7} {:>22} {:>14} {:>10}",
                 r.label,
                 r.count,
                 format!(
@@ -559,8 +566,8 @@ impl fmt::Display for LossTyping {
                     r.share_ci.0 * 100.0,
                     r.share_ci.1 * 100.0
                 ),
-                r.acv_total,
-                r.acv_mean
+                money(r.acv_total),
+                money(r.acv_mean)
             )?;
         }
         writeln!(

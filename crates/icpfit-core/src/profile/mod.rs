@@ -625,8 +625,8 @@ impl fmt::Display for Profile {
         );
         writeln!(
             f,
-            "{:<44} {:>14} {:>14} {:>10} {:>8}",
-            "attribute", ha, hb, "delta", "p"
+            "{:<44} {:>14} {:>14} {:>10} {:>8}   {}",
+            "attribute", ha, hb, "delta", "p", "medians (numeric)"
         )?;
         for r in self.headline() {
             let label = match &r.level {
@@ -641,14 +641,23 @@ impl fmt::Display for Profile {
             } else {
                 "-".into()
             };
+            let medians = match (r.median_a, r.median_b) {
+                (Some(x), Some(y)) => format!(
+                    "{} vs {}",
+                    fmt_value(x, Measure::Mean),
+                    fmt_value(y, Measure::Mean)
+                ),
+                _ => String::new(),
+            };
             writeln!(
                 f,
-                "{:<44} {:>14} {:>14} {:>10} {:>8}",
+                "{:<44} {:>14} {:>14} {:>10} {:>8}   {}",
                 label,
                 fmt_value(r.a, r.measure),
                 fmt_value(r.b, r.measure),
                 delta,
-                fmt_p(r.p_value)
+                fmt_p(r.p_value),
+                medians
             )?;
         }
         Ok(())
