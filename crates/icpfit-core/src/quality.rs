@@ -49,6 +49,7 @@ use crate::cohort::predicate_mask;
 use crate::error::{Error, Result};
 use crate::icp::{Criterion, Predicate};
 use crate::outcome::RetentionStatus;
+use crate::rank::order_key;
 use crate::table::{AccountTable, Bitmap, FLAG_MISSING, MISSING_CODE};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -482,22 +483,26 @@ impl QualityScores {
 /// Reference: `scipy.stats.percentileofscore(values, x, kind="mean") / 100`.
 /// O(n log n), one sort.
 pub fn percentile_ranks(values: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<u32> = (0..values.len() as u32)
-        .filter(|&i| !values[i as usize].is_nan())
+    // (order key << 64 | row): one integer sort orders rows by value.
+    let mut keyed: Vec<u128> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .map(|(i, &v)| (u128::from(order_key(v)) << 64) | i as u128)
         .collect();
-    idx.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
-    let n = idx.len() as f64;
+    keyed.sort_unstable();
+    let n = keyed.len() as f64;
     let mut out = vec![f64::NAN; values.len()];
     let mut s = 0;
-    while s < idx.len() {
-        let v = values[idx[s] as usize];
+    while s < keyed.len() {
+        let key = keyed[s] >> 64;
         let mut e = s + 1;
-        while e < idx.len() && values[idx[e] as usize] == v {
+        while e < keyed.len() && keyed[e] >> 64 == key {
             e += 1;
         }
         let pr = (s as f64 + 0.5 * (e - s) as f64) / n;
-        for &i in &idx[s..e] {
-            out[i as usize] = pr;
+        for &k in &keyed[s..e] {
+            out[k as u64 as usize] = pr;
         }
         s = e;
     }

@@ -38,9 +38,9 @@ pub use signal::{Signal, SignalOptions, signal, signals};
 use crate::cohort::{Cohort, CohortPair};
 use crate::error::{Error, Result};
 use crate::evidence::EvidenceLevel;
-use crate::quality::median;
+use crate::rank::{from_order_key, merge_labeled, order_key};
 use crate::stats::binning::{bin_codes, quantile_cuts};
-use crate::stats::{Contingency, chi_square, mann_whitney_xy, welch_t};
+use crate::stats::{Contingency, SortedSample, chi_square, mann_whitney, welch_t};
 use crate::table::{AccountTable, Column, Dimension, FLAG_MISSING, Kind, MISSING_CODE, Role};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -367,15 +367,26 @@ fn column_rows(
                 .filter(|&i| b[i] && !v[i].is_nan())
                 .map(|i| v[i])
                 .collect();
-            r.median_a = (!xa.is_empty()).then(|| median(&xa));
-            r.median_b = (!xb.is_empty()).then(|| median(&xb));
+            // One integer-key sort per side serves the medians and, merged,
+            // the Mann–Whitney ranks.
+            let sorted_keys = |x: &[f64]| {
+                let mut k: Vec<u64> = x.iter().map(|&v| order_key(v)).collect();
+                k.sort_unstable();
+                k
+            };
+            let (ka, kb) = (sorted_keys(&xa), sorted_keys(&xb));
+            r.median_a = sorted_median(&ka);
+            r.median_b = sorted_median(&kb);
             if tests {
                 r.test = Some(ProfileTest::Welch);
                 r.p_value = welch_t(&xa, &xb)
                     .ok()
                     .map(|w| w.p_value)
                     .filter(|p| !p.is_nan());
-                r.p_mann_whitney = mann_whitney_xy(&xa, &xb).ok().map(|m| m.p_value);
+                let (values, labels) = merge_labeled(&ka, &kb);
+                r.p_mann_whitney = mann_whitney(&SortedSample::new(&values, &labels))
+                    .ok()
+                    .map(|m| m.p_value);
             }
             vec![r]
         }
@@ -421,6 +432,17 @@ fn column_rows(
             })
         }
         Column::Date(_) | Column::Text(_) => Vec::new(),
+    }
+}
+
+/// The median of ascending [`order_key`]s (mean of the two middle values
+/// for an even count), `None` when empty.
+fn sorted_median(keys: &[u64]) -> Option<f64> {
+    let n = keys.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(from_order_key(keys[n / 2])),
+        _ => Some((from_order_key(keys[n / 2 - 1]) + from_order_key(keys[n / 2])) / 2.0),
     }
 }
 

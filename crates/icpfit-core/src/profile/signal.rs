@@ -33,6 +33,7 @@ use crate::cohort::CohortPair;
 use crate::error::{Error, Result};
 use crate::evidence::EvidenceLevel;
 use crate::icp::{Criterion, Predicate, Range};
+use crate::rank::{from_order_key, order_key};
 use crate::table::{AccountTable, Column, Dimension, FLAG_MISSING, Kind, MISSING_CODE};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -340,7 +341,11 @@ fn column_signal(
             if xa.is_empty() || n_b == 0 {
                 return None;
             }
-            xa.sort_unstable_by(f64::total_cmp);
+            let mut keys: Vec<u64> = xa.iter().map(|&x| order_key(x)).collect();
+            keys.sort_unstable();
+            for (x, k) in xa.iter_mut().zip(&keys) {
+                *x = from_order_key(*k);
+            }
             let (lo, hi) = shortest_interval(&xa, target_count(opts.coverage, xa.len()));
             let inside = |x: f64| x >= lo && x <= hi;
             let in_a = xa.iter().filter(|&&x| inside(x)).count();
