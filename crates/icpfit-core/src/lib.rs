@@ -29,6 +29,7 @@ pub mod outcome;
 pub mod profile;
 pub mod quality;
 pub mod rank;
+pub mod review;
 pub mod score;
 pub mod stats;
 pub mod synth;

@@ -11,7 +11,7 @@ use crate::stats::rate_ratio;
 use crate::table::{AccountTable, Bitmap, Kind};
 use serde::Serialize;
 
-use super::nice::nice;
+use super::nice::{nice, nice_neighbours};
 
 /// The exact 2×2 evidence of a criterion against a target: rows of the
 /// comparison inside (matching) and outside it.
@@ -129,16 +129,27 @@ pub(crate) fn propose(
                 else {
                     continue;
                 };
-                let p = match (iv.lo.map(nice), iv.hi.map(nice)) {
+                // One-sided bands: every nice threshold from half to twice
+                // the one found, so the selection (which conditions on the
+                // criteria already in) picks the threshold, not the scan.
+                let found: Vec<Predicate> = match (iv.lo.map(nice), iv.hi.map(nice)) {
                     (Some(lo), Some(hi)) if lo < hi => {
-                        Predicate::Range(Range::closed(Some(lo), Some(hi)))
+                        vec![Predicate::Range(Range::closed(Some(lo), Some(hi)))]
                     }
-                    (Some(lo), None) => Predicate::Range(Range::closed(Some(lo), None)),
-                    (None, Some(hi)) => Predicate::Range(Range::below(hi)),
+                    (Some(lo), None) => nice_neighbours(lo)
+                        .into_iter()
+                        .map(|t| Predicate::Range(Range::closed(Some(t), None)))
+                        .collect(),
+                    (None, Some(hi)) => nice_neighbours(hi)
+                        .into_iter()
+                        .map(|t| Predicate::Range(Range::below(t)))
+                        .collect(),
                     _ => continue,
                 };
-                if !predicates.contains(&p) {
-                    predicates.push(p);
+                for p in found {
+                    if !predicates.contains(&p) {
+                        predicates.push(p);
+                    }
                 }
             }
         }

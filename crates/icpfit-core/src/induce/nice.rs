@@ -26,9 +26,29 @@ pub fn nice(x: f64) -> f64 {
     sign * (v * scale).round() / scale
 }
 
+/// The nice numbers from `x / 2` to `2 x` (for positive `x`), ascending:
+/// the neighbours among which a data-found threshold is chosen.
+pub fn nice_neighbours(x: f64) -> Vec<f64> {
+    if !(x > 0.0 && x.is_finite()) {
+        return vec![x];
+    }
+    let mut out = Vec::new();
+    let start = 10f64.powf((x / 2.0).log10().floor());
+    for decade in [start, start * 10.0, start * 100.0] {
+        for m in &LADDER[..LADDER.len() - 1] {
+            let v = nice(m * decade);
+            if v >= x / 2.0 && v <= 2.0 * x && !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    out.sort_by(f64::total_cmp);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::nice;
+    use super::{nice, nice_neighbours};
 
     #[test]
     fn thresholds_become_round() {
@@ -41,5 +61,14 @@ mod tests {
         assert_eq!(nice(-1180.0), -1000.0);
         assert_eq!(nice(0.0), 0.0);
         assert!(nice(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn neighbours_span_half_to_double() {
+        assert_eq!(
+            nice_neighbours(50.0),
+            [25.0, 30.0, 40.0, 50.0, 60.0, 75.0, 80.0, 100.0]
+        );
+        assert_eq!(nice_neighbours(0.0), [0.0]);
     }
 }
