@@ -26,10 +26,14 @@
 
 mod bind;
 mod criterion;
+mod reference;
+mod sql;
 mod validate;
 
 pub use bind::{BoundCriterion, BoundIcp, Levels, Test, missing_outcome};
 pub use criterion::{Criterion, MissingPolicy, Predicate, Provenance, Range};
+pub use reference::{ReferenceScore, reference_scores};
+pub use sql::{Dialect, MATCH_PREFIX, MAX_MASK_CRITERIA, SqlColumn, SqlExport, SqlOptions};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
