@@ -330,4 +330,6 @@ impl Icp {
 }
 
 #[cfg(test)]
+mod document_tests;
+#[cfg(test)]
 mod tests;
