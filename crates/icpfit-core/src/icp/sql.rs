@@ -1,79 +1,7 @@
 //! Portable export of an ICP as SQL, so that a warehouse can score its own
 //! tables with exactly icpfit's semantics and no Python or Rust in the loop.
-//!
-//! [`Icp::to_sql`] gives a SELECT-list fragment (self-contained expressions
-//! over the table's columns); [`Icp::to_sql_query`] gives a whole
-//! `SELECT *, … FROM <table>` query, layered so that each criterion is
-//! evaluated once. [`Icp::sql`] gives the builder behind both, with
-//! [`SqlOptions`]. Dialects: DuckDB, PostgreSQL, Snowflake and BigQuery.
-//!
-//! ## Output columns
-//!
-//! | column | type | meaning |
-//! |---|---|---|
-//! | `icp_in_scope` | BOOLEAN | the row is in the ICP's scope (TRUE when it has none) |
-//! | `icp_points` | DOUBLE | Σ points of the matched criteria, in criterion order |
-//! | `icp_tier` | text | `'A'` … `'D'` ([`Tiers::tier`](super::Tiers::tier)) |
-//! | `icp_primary_pass` | BOOLEAN | every primary criterion matched |
-//! | `icp_disqualified` | BOOLEAN | some negative criterion matched |
-//! | `icp_matched` | BIGINT | bit *i* set when criterion *i* (in [`Icp::criteria`] order) matched — the same bit order as the scoring engine's bitsets; left out with [`SqlOptions::mask`] = false, and an error above 63 criteria |
-//! | `icp_match_<name>` | BOOLEAN | one per criterion: whether it matched |
-//!
-//! Rows outside the scope get NULL in every column but `icp_in_scope` (they
-//! are not scored); [`SqlOptions::filter_out_of_scope`] drops them from the
-//! query instead. Every other value is non-NULL: a missing input never makes
-//! a NULL output, it follows the criterion's missing policy. In the
-//! expression form the columns come in the order above; the query appends,
-//! after the table's own columns, `icp_in_scope`, the match columns, points,
-//! pass, disqualification and mask, then the tier.
-//!
-//! ## What the warehouse table must look like, and how values are read
-//!
-//! The same columns as the table icpfit scored, with the same conventions as
-//! the CSV ingest ([`CsvOptions`]; [`SqlOptions::from_csv_options`] copies
-//! the relevant ones):
-//!
-//! * **missing**: SQL NULL; in a column stored as text, also a cell equal to
-//!   a missing token (`''`, `NA`, `N/A`, `null`, `-`, `none`, `nan` by
-//!   default) after trimming, ignoring case;
-//! * **numeric** columns are of a numeric SQL type; NULL and NaN are missing;
-//!   values are compared as DOUBLE, like the f64 icpfit parses them to;
-//! * **categorical** columns may be of any type: they are cast to text,
-//!   trimmed and compared exactly (case-sensitive; lower-cased first with
-//!   [`SqlOptions::fold_case`], as the ingest does);
-//! * **flag** columns are BOOLEAN, or text / integers holding `true`/`false`,
-//!   `yes`/`no`, `y`/`n`, `t`/`f`, `1`/`0` in any case; anything else is
-//!   missing (the ingest would have refused it);
-//! * **tag-set** columns are text, tags joined by `;` (`Salesforce;Snowflake`):
-//!   as in the ingest, white space around each tag is dropped and empty tags
-//!   are ignored; membership is tested on the normalised string
-//!   `;Salesforce;Snowflake;`, so `Snow` never matches `Snowflake`.
-//!
-//! Trimming removes ASCII white space (space, tab, CR, LF, FF); the ingest
-//! also trims non-ASCII white space such as U+00A0, which is rare in
-//! warehouse data. Case folding uses SQL `LOWER`, which agrees with Rust's
-//! `to_lowercase` on ASCII.
-//!
-//! ## Quoting
-//!
-//! Identifiers are left bare when they are plain lower-case names that are
-//! not reserved words (so Snowflake resolves `employees` to the usual
-//! upper-case `EMPLOYEES`), and double-quoted (BigQuery: back-quoted)
-//! otherwise, or always with [`SqlOptions::quote_all`]. String literals are
-//! escaped for the dialect (doubled quotes; backslashes escaped where the
-//! dialect treats them as escapes). Numbers are written so that the warehouse
-//! reads back the very same f64, and cast to DOUBLE.
-//!
-//! ```
-//! use icpfit_core::icp::{Criterion, Dialect, Icp, Predicate, Range};
-//!
-//! let icp = Icp::new("Core", "1")
-//!     .primary(Criterion::new("mid_market", "employees", Predicate::Range(Range::closed(Some(200.0), Some(2000.0)))).points(20.0));
-//! let sql = icp.to_sql_query(Dialect::DuckDb, "accounts")?;
-//! assert!(sql.contains("employees >= CAST(200 AS DOUBLE) AND employees <= CAST(2000 AS DOUBLE)"));
-//! assert!(sql.contains("AS icp_tier"));
-//! # Ok::<(), icpfit_core::Error>(())
-//! ```
+//! The output columns, the conventions for reading the warehouse's values
+//! and the quoting rules are documented on [`SqlExport`].
 
 use super::{Icp, Predicate, Range, Section, Tier, missing_outcome};
 use crate::error::{Error, Result};
@@ -228,7 +156,84 @@ pub struct SqlColumn {
     pub expr: String,
 }
 
-/// The SQL export of one ICP in one dialect (see the [module docs](self)).
+/// The SQL export of one ICP in one dialect, so that a warehouse can score
+/// its own tables with exactly icpfit's semantics and no Python or Rust in
+/// the loop. Built by [`Icp::sql`]; written by [`columns`](Self::columns),
+/// [`select_list`](Self::select_list) or [`query`](Self::query).
+///
+/// [`Icp::to_sql`] gives a SELECT-list fragment (self-contained expressions
+/// over the table's columns); [`Icp::to_sql_query`] gives a whole
+/// `SELECT *, … FROM <table>` query, layered so that each criterion is
+/// evaluated once. [`Icp::sql`] gives the builder behind both, with
+/// [`SqlOptions`]. Dialects: DuckDB, PostgreSQL, Snowflake and BigQuery.
+///
+/// ## Output columns
+///
+/// | column | type | meaning |
+/// |---|---|---|
+/// | `icp_in_scope` | BOOLEAN | the row is in the ICP's scope (TRUE when it has none) |
+/// | `icp_points` | DOUBLE | Σ points of the matched criteria, in criterion order |
+/// | `icp_tier` | text | `'A'` … `'D'` ([`Tiers::tier`](super::Tiers::tier)) |
+/// | `icp_primary_pass` | BOOLEAN | every primary criterion matched |
+/// | `icp_disqualified` | BOOLEAN | some negative criterion matched |
+/// | `icp_matched` | BIGINT | bit *i* set when criterion *i* (in [`Icp::criteria`] order) matched — the same bit order as the scoring engine's bitsets; left out with [`SqlOptions::mask`] = false, and an error above 63 criteria |
+/// | `icp_match_<name>` | BOOLEAN | one per criterion: whether it matched |
+///
+/// Rows outside the scope get NULL in every column but `icp_in_scope` (they
+/// are not scored); [`SqlOptions::filter_out_of_scope`] drops them from the
+/// query instead. Every other value is non-NULL: a missing input never makes
+/// a NULL output, it follows the criterion's missing policy. In the
+/// expression form the columns come in the order above; the query appends,
+/// after the table's own columns, `icp_in_scope`, the match columns, points,
+/// pass, disqualification and mask, then the tier.
+///
+/// ## What the warehouse table must look like, and how values are read
+///
+/// The same columns as the table icpfit scored, with the same conventions as
+/// the CSV ingest ([`CsvOptions`]; [`SqlOptions::from_csv_options`] copies
+/// the relevant ones):
+///
+/// * **missing**: SQL NULL; in a column stored as text, also a cell equal to
+///   a missing token (`''`, `NA`, `N/A`, `null`, `-`, `none`, `nan` by
+///   default) after trimming, ignoring case;
+/// * **numeric** columns are of a numeric SQL type; NULL and NaN are missing;
+///   values are compared as DOUBLE, like the f64 icpfit parses them to;
+/// * **categorical** columns may be of any type: they are cast to text,
+///   trimmed and compared exactly (case-sensitive; lower-cased first with
+///   [`SqlOptions::fold_case`], as the ingest does);
+/// * **flag** columns are BOOLEAN, or text / integers holding `true`/`false`,
+///   `yes`/`no`, `y`/`n`, `t`/`f`, `1`/`0` in any case; anything else is
+///   missing (the ingest would have refused it);
+/// * **tag-set** columns are text, tags joined by `;` (`Salesforce;Snowflake`):
+///   as in the ingest, white space around each tag is dropped and empty tags
+///   are ignored; membership is tested on the normalised string
+///   `;Salesforce;Snowflake;`, so `Snow` never matches `Snowflake`.
+///
+/// Trimming removes ASCII white space (space, tab, CR, LF, FF); the ingest
+/// also trims non-ASCII white space such as U+00A0, which is rare in
+/// warehouse data. Case folding uses SQL `LOWER`, which agrees with Rust's
+/// `to_lowercase` on ASCII.
+///
+/// ## Quoting
+///
+/// Identifiers are left bare when they are plain lower-case names that are
+/// not reserved words (so Snowflake resolves `employees` to the usual
+/// upper-case `EMPLOYEES`), and double-quoted (BigQuery: back-quoted)
+/// otherwise, or always with [`SqlOptions::quote_all`]. String literals are
+/// escaped for the dialect (doubled quotes; backslashes escaped where the
+/// dialect treats them as escapes). Numbers are written so that the warehouse
+/// reads back the very same f64, and cast to DOUBLE.
+///
+/// ```
+/// use icpfit_core::icp::{Criterion, Dialect, Icp, Predicate, Range};
+///
+/// let icp = Icp::new("Core", "1")
+///     .primary(Criterion::new("mid_market", "employees", Predicate::Range(Range::closed(Some(200.0), Some(2000.0)))).points(20.0));
+/// let sql = icp.to_sql_query(Dialect::DuckDb, "accounts")?;
+/// assert!(sql.contains("employees >= CAST(200 AS DOUBLE) AND employees <= CAST(2000 AS DOUBLE)"));
+/// assert!(sql.contains("AS icp_tier"));
+/// # Ok::<(), icpfit_core::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct SqlExport<'a> {
     icp: &'a Icp,
@@ -295,7 +300,7 @@ impl<'a> SqlExport<'a> {
     }
 
     /// The output columns as self-contained expressions over the table's
-    /// columns, in the order of the module docs' table.
+    /// columns, in the order of the table above.
     pub fn columns(&self) -> Result<Vec<SqlColumn>> {
         let g = self.generator()?;
         let scope = g.in_scope()?;
