@@ -81,6 +81,7 @@ INVALID = {
     "empty range": ("primary.0.range", {"min_inclusive": False}),
     "evidence without level": ("primary.0.evidence", {"statistic": "woe"}),
     "negative n": ("primary.0.evidence", {"statistic": "woe", "level": "hypothesis", "n": -1}),
+    "n beyond TOML": ("primary.0.evidence", {"statistic": "woe", "level": "hypothesis", "n": 2**63}),
     "scope without value": ("scope", {"column": "product"}),
 }
 
@@ -120,6 +121,11 @@ def test_errors_say_where_and_what() -> None:
         icpfit.Icp.from_dict(_with(SMALL, "tiers", {"a": 1, "b": 2, "c": 3}))
     with pytest.raises(icpfit.ParseError):
         icpfit.Icp.from_dict(_with(SMALL, "primary.0.points", float("nan")))
+    # TOML can say nan; JSON could not carry it back, so it is refused.
+    toml = 'name = "x"\nversion = "1"\n[[primary]]\nname = "a"\ncolumn = "c"\nflag = true\n' \
+        'evidence = { statistic = "s", level = "hypothesis", value = nan }\n'
+    with pytest.raises(icpfit.IcpError, match="criterion `a`: evidence values and intervals must be finite"):
+        icpfit.Icp.from_toml(toml)
     assert issubclass(icpfit.IcpError, icpfit.IcpfitError)
     assert icpfit.IcpError.__module__ == "icpfit.exceptions"
 

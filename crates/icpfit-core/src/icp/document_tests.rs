@@ -336,6 +336,49 @@ fn the_guide_examples_are_one_icp() {
     }
 }
 
+// ------------------------------------------- regressions (parser fuzzing)
+
+/// TOML can write `nan` and `inf`, JSON cannot: such evidence was accepted
+/// from TOML, written to JSON as `null` and then unreadable (and NaN is not
+/// equal to itself, so even TOML → TOML did not round-trip).
+#[test]
+fn non_finite_evidence_is_refused() {
+    for (value, interval) in [
+        ("nan", "[1.0, 2.0]"),
+        ("1.0", "[-inf, 2.0]"),
+        ("inf", "[1.0, nan]"),
+    ] {
+        let text = format!(
+            "name = \"x\"\nversion = \"1\"\n[[primary]]\nname = \"a\"\ncolumn = \"c\"\nflag = true\n\
+             evidence = {{ statistic = \"s\", level = \"hypothesis\", value = {value}, interval = {interval} }}\n"
+        );
+        let e = Icp::from_toml(&text).unwrap_err();
+        assert!(
+            matches!(&e, crate::Error::InvalidIcp { criterion: Some(c), .. } if c == "a"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("must be finite"), "{e}");
+    }
+}
+
+/// JSON reads `n` up to 2^64 − 1, TOML only up to 2^63 − 1: a larger `n`
+/// was accepted from JSON and then could not be written as readable TOML.
+#[test]
+fn evidence_n_fits_toml() {
+    let doc = |n: u64| {
+        format!(
+            r#"{{"name":"x","version":"1","primary":[{{"name":"a","column":"c","flag":true,"evidence":{{"statistic":"s","level":"hypothesis","n":{n}}}}}]}}"#
+        )
+    };
+    let e = Icp::from_json(&doc(u64::MAX)).unwrap_err().to_string();
+    assert!(
+        e.contains("criterion `a`: evidence `n` must be at most 9223372036854775807"),
+        "{e}"
+    );
+    let ok = Icp::from_json(&doc(i64::MAX as u64)).unwrap();
+    assert_eq!(Icp::from_toml(&ok.to_toml().unwrap()).unwrap(), ok);
+}
+
 // ---------------------------------------------------------------- proptest
 
 fn finite() -> impl Strategy<Value = f64> {
