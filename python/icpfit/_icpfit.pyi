@@ -4,6 +4,7 @@ against the built module by ``python -m mypy.stubtest icpfit``)."""
 from __future__ import annotations
 
 import os
+import pathlib
 from typing import Any, Literal, Mapping, Sequence, Union, final
 
 import numpy as np
@@ -222,6 +223,67 @@ class Icp:
     def _reference_scores(self, data: Table | IntoArrowTable | Any) -> dict[str, list[Any]]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
+
+def draft_icp(
+    data: Table | IntoArrowTable | Any,
+    target: str = "outcome",
+    *,
+    risk: str | None = "retention_status",
+    name: str = "Drafted ICP",
+    version: str = "1",
+    max_primary: int = 3,
+    max_secondary: int = 8,
+    max_negative: int = 4,
+    points_to_double_odds: float = 20.0,
+    fdr_alpha: float = 0.05,
+) -> Icp: ...
+
+@final
+class PressureTest:
+    @property
+    def lift(self) -> float: ...
+    @property
+    def auc(self) -> float: ...
+    @property
+    def match_share(self) -> float: ...
+    @property
+    def too_broad(self) -> bool: ...
+    def hundred_vs_ten(self) -> str: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def pressure_test(
+    icp: Icp,
+    data: Table | IntoArrowTable | Any,
+    target: str = "outcome",
+    *,
+    match_through: str = "B",
+    too_broad_share: float = 0.4,
+) -> PressureTest: ...
+
+@final
+class Review:
+    @property
+    def icp(self) -> Icp: ...
+    @property
+    def recital(self) -> str: ...
+    @property
+    def recommendations(self) -> list[dict[str, Any]]: ...
+    def to_markdown(self) -> str: ...
+    def to_html(self) -> str: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def save(self, folder: str | os.PathLike[str]) -> list[pathlib.Path]: ...
+    def _repr_html_(self) -> str: ...
+
+def review(
+    data: Table | IntoArrowTable | Any,
+    *,
+    current_icp: Icp | None = None,
+    title: str = "Quarterly ICP review",
+    bootstrap: int = 0,
+    segment: str = "industry",
+) -> Review: ...
 
 def _panic_for_tests(message: str) -> None:
     """Panics in Rust inside the panic guard (a test hook): raises InternalError."""
