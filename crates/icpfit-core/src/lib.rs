@@ -18,11 +18,16 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod cohort;
 pub mod error;
+pub mod evaluate;
 pub mod evidence;
 pub mod icp;
+pub mod induce;
+pub mod losses;
 pub mod outcome;
 pub mod profile;
+pub mod quality;
 pub mod rank;
 pub mod score;
 pub mod stats;

@@ -173,7 +173,10 @@ impl Predicate {
             Self::NotIn(v) => format!("not {}", or_list(v)),
             Self::Flag(b) => format!("is {b}"),
             Self::HasAny(v) => format!("has {}", or_list(v)),
-            Self::HasAll(v) => format!("has all of {}", v.join(", ")),
+            Self::HasAll(v) if v.len() == 1 => format!("has {}", v[0]),
+            Self::HasAll(v) => {
+                format!("has {} and {}", v[..v.len() - 1].join(", "), v[v.len() - 1])
+            }
             Self::IsMissing(true) => "is missing".to_owned(),
             Self::IsMissing(false) => "is known".to_owned(),
         }

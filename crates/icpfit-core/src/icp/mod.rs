@@ -26,10 +26,14 @@
 
 mod bind;
 mod criterion;
+mod diff;
+mod recital;
 mod validate;
 
 pub use bind::{BoundCriterion, BoundIcp, Levels, Test, missing_outcome};
 pub use criterion::{Criterion, MissingPolicy, Predicate, Provenance, Range};
+pub use diff::{CriterionChange, IcpDiff, IcpHistory, IcpVersion};
+pub use recital::{Recital, SPEAKING_WPM};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

@@ -403,3 +403,115 @@ fn bound_criteria_follow_the_missing_policy_per_section() {
         [false, false, true, false]
     );
 }
+
+#[test]
+fn recital_groups_by_dimension_and_times_itself() {
+    let r = sample().recital();
+    assert_eq!(
+        r.text,
+        "Core (version 1): companies buying product analytics with employees 200–2000. \
+         They fit better with industry in fintech or healthtech, tech_stack has Snowflake, tech_stack has AWS and Segment, \
+         and champion_changed is false. They fit worse with lead_source not partner. \
+         Never sell to accounts with employees < 50 and employees is missing. Tier A from 70 points, B from 50, C from 30."
+    );
+    assert_eq!(r.words, r.text.split_whitespace().count());
+    assert!((r.seconds - r.words as f64 * 0.4).abs() < 1e-9);
+    assert!(r.fits_60_seconds);
+    // 40 wordy criteria do not fit in a minute.
+    let mut long = Icp::new("Long", "1");
+    for i in 0..40 {
+        long = long.secondary(
+            Criterion::new(
+                format!("c{i}"),
+                "industry",
+                Predicate::In(vec![format!("industry number {i}")]),
+            )
+            .points(1.0),
+        );
+    }
+    let r = long.recital();
+    assert!(r.words > 150 && !r.fits_60_seconds, "{}", r.words);
+}
+
+#[test]
+fn diff_reports_added_removed_changed_and_tiers() {
+    let old = sample();
+    let mut new = sample();
+    new.version = "2".into();
+    new.primary[0].predicate = Predicate::Range(Range::closed(Some(75.0), Some(2000.0)));
+    new.secondary[1].points = 12.0;
+    new.secondary.retain(|c| c.name != "champ");
+    new.negative.push(Criterion::new(
+        "edu",
+        "industry",
+        Predicate::In(vec!["education".into()]),
+    ));
+    new.secondary[0].evidence.as_mut().unwrap().n = 500;
+    new.tiers.a = 75.0;
+    let d = old.diff(&new);
+    assert_eq!(d.added.len(), 1);
+    assert_eq!(d.removed.len(), 1);
+    assert!(!d.is_empty());
+    let entry = d.changelog_entry("2026-11-26", "accounts under 50 seats churn 3.1×, n = 412");
+    assert_eq!(
+        entry,
+        "## Core 2 (2026-11-26)\n\
+         Reason: accounts under 50 seats churn 3.1×, n = 412\n\
+         - Added negative criterion `edu`: industry education\n\
+         - Removed secondary criterion `champ`: champion_changed is false (+5)\n\
+         - Changed `mid_market`: employees 200–2000 → employees 75–2000\n\
+         - Changed `snow`: points 10 → 12\n\
+         - Tier thresholds: A ≥ 70, B ≥ 50, C ≥ 30 (primary fail caps at C) → A ≥ 75, B ≥ 50, C ≥ 30 (primary fail caps at C)\n\
+         - Evidence refreshed for `fin`\n"
+    );
+    assert!(old.diff(&old).is_empty());
+}
+
+#[test]
+fn history_records_versions_in_order() {
+    let mut h = IcpHistory::new();
+    assert!(
+        h.record(sample(), "2026-01-15", "first data-driven ICP")
+            .unwrap()
+            .is_none()
+    );
+    let mut v2 = sample();
+    v2.version = "2".into();
+    v2.tiers.c = 25.0;
+    let d = h
+        .record(v2.clone(), "2026-07-01", "widen tier C")
+        .unwrap()
+        .unwrap();
+    assert!(d.tiers.is_some());
+    assert!(
+        h.record(v2.clone(), "2026-08-01", "again")
+            .unwrap_err()
+            .to_string()
+            .contains("already recorded")
+    );
+    let mut v3 = v2.clone();
+    v3.version = "3".into();
+    assert!(
+        h.record(v3.clone(), "2026-06-01", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("before the last")
+    );
+    assert!(
+        h.record(v3.clone(), "July 1st", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("ISO date")
+    );
+    assert_eq!(h.at("2026-03-01").unwrap().icp.version, "1");
+    assert_eq!(h.at("2026-07-01").unwrap().icp.version, "2");
+    assert!(h.at("2025-12-31").is_none());
+    let log = h.changelog();
+    assert!(
+        log.starts_with("# ICP changelog\n\n## Core 2 (2026-07-01)\nReason: widen tier C\n"),
+        "{log}"
+    );
+    assert!(log.contains("## Core 1 (2026-01-15)\nReason: first data-driven ICP\n- First recorded version, 8 criteria.\n"));
+    let json = serde_json::to_string(&h).unwrap();
+    assert_eq!(serde_json::from_str::<IcpHistory>(&json).unwrap(), h);
+}

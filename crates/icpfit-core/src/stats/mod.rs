@@ -24,6 +24,7 @@
 //! | [`kolmogorov_sf`] | Kolmogorov survival function | `scipy.stats.kstwobign.sf` |
 //! | [`welch_t`] | Welch's t-test | `scipy.stats.ttest_ind(equal_var=False)` |
 //! | [`binning::quantile_cuts`] | equal-frequency cuts, closed right, ties merged | `np.quantile(method="inverted_cdf")` |
+//! | [`interval::best_interval`] | band of bins maximising the Katz lower bound of the rate ratio | exhaustive search (tests) |
 //! | [`binning::best_split`] | entropy-best single cut | `sklearn DecisionTreeClassifier(max_depth=1, criterion="entropy")` |
 //! | [`woe::woe_iv`] | WoE / IV with stated smoothing | optbinning `BinningTable` |
 //! | [`logistic::logistic_irls`] | logistic regression by IRLS, optional L2 | statsmodels `Logit` / `GLM`, sklearn `LogisticRegression` |
@@ -62,6 +63,7 @@ pub mod association;
 pub mod binning;
 pub mod contingency;
 pub mod fisher;
+pub mod interval;
 pub mod kolmogorov;
 pub mod logistic;
 pub mod multitest;

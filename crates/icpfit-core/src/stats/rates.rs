@@ -11,7 +11,7 @@ use crate::{Error, Result};
 
 /// Two-sided standard-normal critical value `z = Φ⁻¹(1 − α/2)` for
 /// `confidence = 1 − α`, computed as `−Φ⁻¹(α/2)` (scipy's `norm.isf(α/2)`).
-fn critical_value(confidence: f64) -> Result<f64> {
+pub(crate) fn critical_value(confidence: f64) -> Result<f64> {
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(Error::invalid(
             "confidence",

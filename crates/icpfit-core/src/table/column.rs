@@ -116,6 +116,80 @@ impl Bitmap {
     pub fn heap_bytes(&self) -> usize {
         self.words.capacity() * 8
     }
+    /// One bit per element of `v`.
+    pub fn from_bools(v: &[bool]) -> Self {
+        Self::from_fn(v.len(), |i| v[i])
+    }
+    /// `len` bits, bit `i` set when `f(i)`; built a word at a time.
+    pub fn from_fn(len: usize, f: impl Fn(usize) -> bool) -> Self {
+        let mut words = vec![0u64; len.div_ceil(64)];
+        for (w, word) in words.iter_mut().enumerate() {
+            let base = w * 64;
+            let mut acc = 0u64;
+            for b in 0..64.min(len - base) {
+                acc |= u64::from(f(base + b)) << b;
+            }
+            *word = acc;
+        }
+        Self { words, len }
+    }
+    /// One `bool` per bit.
+    pub fn to_bools(&self) -> Vec<bool> {
+        (0..self.len).map(|i| self.get(i)).collect()
+    }
+    /// Word-wise combination with `other`; the result has `self`'s length
+    /// and bits beyond `other`'s end read as clear.
+    fn zip_with(&self, other: &Bitmap, op: impl Fn(u64, u64) -> u64) -> Bitmap {
+        let mut out = Bitmap {
+            words: self
+                .words
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| op(a, other.words.get(i).copied().unwrap_or(0)))
+                .collect(),
+            len: self.len,
+        };
+        out.clear_tail();
+        out
+    }
+    /// Bits set in both (intersection).
+    pub fn and(&self, other: &Bitmap) -> Bitmap {
+        self.zip_with(other, |a, b| a & b)
+    }
+    /// Bits set in either (union).
+    pub fn or(&self, other: &Bitmap) -> Bitmap {
+        self.zip_with(other, |a, b| a | b)
+    }
+    /// Bits set in `self` but not in `other` (difference).
+    pub fn and_not(&self, other: &Bitmap) -> Bitmap {
+        self.zip_with(other, |a, b| a & !b)
+    }
+    /// Every bit flipped (complement).
+    pub fn not(&self) -> Bitmap {
+        self.zip_with(&Bitmap::default(), |a, _| !a)
+    }
+    /// Number of bits set in both, without building the intersection.
+    pub fn count_and(&self, other: &Bitmap) -> usize {
+        self.words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| (a & b).count_ones() as usize)
+            .sum()
+    }
+    /// The indices of the set bits, ascending (walks the words, skipping
+    /// empty ones).
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    i
+                })
+            })
+        })
+    }
 }
 
 /// Dictionary-encoded categories: `codes[i]` indexes `levels`, or is
@@ -488,6 +562,33 @@ mod tests {
         b.set(200, true);
         assert_eq!(b.count_ones(), 69);
         assert!(!b.get(69) && b.get(68) && !b.get(500));
+    }
+
+    #[test]
+    fn bitmap_set_algebra() {
+        let a = Bitmap::from_fn(130, |i| i % 2 == 0);
+        let b = Bitmap::from_fn(130, |i| i % 3 == 0);
+        let naive = |f: fn(bool, bool) -> bool| {
+            (0..130)
+                .filter(|&i| f(i % 2 == 0, i % 3 == 0))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(a.and(&b).ones().collect::<Vec<_>>(), naive(|x, y| x && y));
+        assert_eq!(a.or(&b).ones().collect::<Vec<_>>(), naive(|x, y| x || y));
+        assert_eq!(
+            a.and_not(&b).ones().collect::<Vec<_>>(),
+            naive(|x, y| x && !y)
+        );
+        assert_eq!(a.not().count_ones(), 65);
+        assert_eq!(a.not().len(), 130);
+        assert_eq!(a.count_and(&b), a.and(&b).count_ones());
+        assert_eq!(Bitmap::from_bools(&a.to_bools()), a);
+        assert_eq!(Bitmap::from_fn(0, |_| true).ones().count(), 0);
+        // A shorter operand reads as clear beyond its end.
+        assert_eq!(
+            a.and(&Bitmap::new(3, true)).ones().collect::<Vec<_>>(),
+            [0, 2]
+        );
     }
 
     #[test]
