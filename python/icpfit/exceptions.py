@@ -17,6 +17,10 @@ class                     raised for
 ``DataError``             a repeated id, an unknown outcome value, a one-class
                           target
 ``InsufficientDataError`` too few rows for the statistic asked for
+``IcpError``              an ICP that is malformed (no criteria, duplicate
+                          names, tiers out of order) or does not fit a table
+                          (unknown column or level, wrong kind, contradictory
+                          criteria); the message names the criterion
 ``ArgumentError``         an argument outside its domain
 ``InternalError``         a bug in icpfit (a Rust panic, caught); please report
 ========================= =====================================================
@@ -39,6 +43,7 @@ from icpfit._icpfit import (
     ArgumentError,
     ColumnError,
     DataError,
+    IcpError,
     IcpfitError,
     IcpfitWarning,
     InsufficientDataError,
@@ -51,6 +56,7 @@ __all__ = [
     "ArgumentError",
     "ColumnError",
     "DataError",
+    "IcpError",
     "IcpfitError",
     "IcpfitWarning",
     "InsufficientDataError",

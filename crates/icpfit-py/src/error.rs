@@ -13,6 +13,7 @@
 //! | `ColumnError` | a column that does not exist (with a suggestion), is of the wrong kind, or has the wrong length |
 //! | `DataError` | well-formed values that break a rule: duplicate ids, unknown outcome values, a one-class target, too much text |
 //! | `InsufficientDataError` | too few rows for the statistic asked for |
+//! | `IcpError` | an ICP that is malformed (no criteria, duplicate names, tiers out of order) or does not fit a table (unknown column or level, wrong kind, contradictory criteria) |
 //! | `ArgumentError` | an argument outside its domain |
 //! | `InternalError` | a bug: a Rust panic, caught before it reaches Python |
 //!
@@ -66,6 +67,12 @@ create_exception!(
     InsufficientDataError,
     IcpfitError,
     "Too few rows (accounts) for the statistic asked for."
+);
+create_exception!(
+    icpfit.exceptions,
+    IcpError,
+    IcpfitError,
+    "An ICP that is malformed (no criteria, duplicate criterion names, infinite numbers, tiers out of order) or does not fit a table (unknown column, level or tag, predicate of the wrong kind, contradictory criteria); the message names the ICP and the criterion."
 );
 create_exception!(
     icpfit.exceptions,
@@ -159,6 +166,7 @@ fn core_to_py(e: Error, msg: String) -> PyErr {
         | Error::Capacity { .. } => DataError::new_err(msg),
         Error::InsufficientData { .. } => InsufficientDataError::new_err(msg),
         Error::InvalidArgument { .. } => ArgumentError::new_err(msg),
+        Error::InvalidIcp { .. } => IcpError::new_err(msg),
         // `Error` is `#[non_exhaustive]`: a variant added to the core lands
         // here until it is given its own class above.
         _ => IcpfitError::new_err(msg),
@@ -228,6 +236,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "InsufficientDataError",
         py.get_type::<InsufficientDataError>(),
     )?;
+    m.add("IcpError", py.get_type::<IcpError>())?;
     m.add("ArgumentError", py.get_type::<ArgumentError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add("IcpfitWarning", py.get_type::<IcpfitWarning>())?;

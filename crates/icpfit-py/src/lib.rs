@@ -5,6 +5,7 @@
 //!
 //! - [`table`]: `Table`, `Field`, `TableSummary`, `read_csv`;
 //! - [`rank`]: `rank`, `Ranking`;
+//! - [`icp`]: `Icp` (documents, SQL export, validation);
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
 //! - [`error`]: the exception classes and the one mapping from core errors;
 //! - [`names`]: kind / role / dimension names.
@@ -15,6 +16,7 @@
 pub mod arrow_in;
 pub mod arrow_out;
 pub mod error;
+pub mod icp;
 pub mod names;
 pub mod rank;
 pub mod table;
@@ -31,6 +33,7 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(table::read_csv, m)?)?;
     m.add_class::<rank::PyRanking>()?;
     m.add_function(wrap_pyfunction!(rank::rank, m)?)?;
+    m.add_class::<icp::PyIcp>()?;
     // A test hook, kept out of `__all__`.
     m.setattr(
         "_panic_for_tests",

@@ -301,7 +301,11 @@ impl PyRanking {
     }
 }
 
-fn table_of<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTable>> {
+/// `data` as a table: a `Table` as is, any dataframe through `Table.from_arrow`.
+pub(crate) fn table_of<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyTable>> {
     if let Ok(t) = data.cast::<PyTable>() {
         return Ok(t.clone());
     }

@@ -812,7 +812,7 @@ fn spec_from_python(obj: &Bound<'_, PyAny>) -> PyResult<Option<SchemaSpec>> {
     }
 }
 
-fn one_char(name: &str, s: &str) -> Result<char, PyIcpfitErr> {
+pub(crate) fn one_char(name: &str, s: &str) -> Result<char, PyIcpfitErr> {
     let mut it = s.chars();
     match (it.next(), it.next()) {
         (Some(c), None) => Ok(c),

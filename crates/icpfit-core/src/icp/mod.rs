@@ -28,12 +28,16 @@ mod bind;
 mod criterion;
 mod diff;
 mod recital;
+mod reference;
+mod sql;
 mod validate;
 
 pub use bind::{BoundCriterion, BoundIcp, Levels, Test, missing_outcome};
 pub use criterion::{Criterion, MissingPolicy, Predicate, Provenance, Range};
 pub use diff::{CriterionChange, IcpDiff, IcpHistory, IcpVersion};
 pub use recital::{Recital, SPEAKING_WPM};
+pub use reference::{ReferenceScore, reference_scores};
+pub use sql::{Dialect, MATCH_PREFIX, MAX_MASK_CRITERIA, SqlColumn, SqlExport, SqlOptions};
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -329,5 +333,7 @@ impl Icp {
     }
 }
 
+#[cfg(test)]
+mod document_tests;
 #[cfg(test)]
 mod tests;

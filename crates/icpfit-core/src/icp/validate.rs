@@ -3,7 +3,7 @@
 //! that contradict each other on that table).
 
 use super::bind::{BoundCriterion, Levels, Test};
-use super::{Icp, Predicate, Range, Section};
+use super::{Icp, Predicate, Provenance, Range, Section};
 use crate::error::{Error, Result};
 use crate::table::AccountTable;
 
@@ -18,7 +18,8 @@ impl Icp {
 
     /// Structural checks that need no data: at least one criterion, unique
     /// non-empty names, finite points and bounds, non-empty ranges and level
-    /// lists, tier thresholds finite and ordered `a ≥ b ≥ c`.
+    /// lists, evidence with finite numbers and an `n` TOML can hold, tier
+    /// thresholds finite and ordered `a ≥ b ≥ c`.
     pub fn check(&self) -> Result<()> {
         if self.is_empty() {
             return Err(self.invalid(
@@ -44,6 +45,9 @@ impl Icp {
                     Some(&c.name),
                     format!("points must be finite, found {}", c.points),
                 ));
+            }
+            if let Some(e) = &c.evidence {
+                check_evidence(e).map_err(|m| self.invalid(Some(&c.name), m))?;
             }
             match &c.predicate {
                 Predicate::Range(r) => {
@@ -135,6 +139,29 @@ impl Icp {
 
 fn column_name<'t>(table: &'t AccountTable, b: &BoundCriterion) -> &'t str {
     &table.schema().fields()[b.column].name
+}
+
+/// Evidence that every document format can carry: finite numbers (JSON has
+/// no NaN or infinity, so TOML's `nan` would be written as `null` and not
+/// read back) and an `n` within TOML's integers (a larger one read from
+/// JSON could not be written as TOML).
+fn check_evidence(e: &Provenance) -> std::result::Result<(), String> {
+    let numbers = e.value.into_iter().chain(e.interval.into_iter().flatten());
+    for x in numbers {
+        if !x.is_finite() {
+            return Err(format!(
+                "evidence values and intervals must be finite, found {x}"
+            ));
+        }
+    }
+    if e.n > i64::MAX as u64 {
+        return Err(format!(
+            "evidence `n` must be at most {} (the largest integer TOML holds), found {}",
+            i64::MAX,
+            e.n
+        ));
+    }
+    Ok(())
 }
 
 fn check_range(r: &Range) -> std::result::Result<(), String> {
