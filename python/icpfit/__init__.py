@@ -26,6 +26,7 @@ from icpfit._icpfit import (
     ColumnError,
     DataError,
     Field,
+    FitScores,
     Icp,
     IcpError,
     IcpfitError,
@@ -34,12 +35,14 @@ from icpfit._icpfit import (
     InternalError,
     ParseError,
     Ranking,
+    Reasons,
     SchemaError,
     Table,
     TableSummary,
     __version__,
     rank,
     read_csv,
+    score_many,
 )
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "ColumnError",
     "DataError",
     "Field",
+    "FitScores",
     "Icp",
     "IcpError",
     "IcpfitError",
@@ -55,10 +59,12 @@ __all__ = [
     "InternalError",
     "ParseError",
     "Ranking",
+    "Reasons",
     "SchemaError",
     "Table",
     "TableSummary",
     "__version__",
     "rank",
     "read_csv",
+    "score_many",
 ]

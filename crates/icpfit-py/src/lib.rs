@@ -5,7 +5,8 @@
 //!
 //! - [`table`]: `Table`, `Field`, `TableSummary`, `read_csv`;
 //! - [`rank`]: `rank`, `Ranking`;
-//! - [`icp`]: `Icp` (documents, SQL export, validation);
+//! - [`icp`]: `Icp` (documents, SQL export, validation, scoring);
+//! - [`score`]: `FitScores`, `Reasons`, `score_many`;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
 //! - [`error`]: the exception classes and the one mapping from core errors;
 //! - [`names`]: kind / role / dimension names.
@@ -19,6 +20,7 @@ pub mod error;
 pub mod icp;
 pub mod names;
 pub mod rank;
+pub mod score;
 pub mod table;
 
 use pyo3::prelude::*;
@@ -34,6 +36,9 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rank::PyRanking>()?;
     m.add_function(wrap_pyfunction!(rank::rank, m)?)?;
     m.add_class::<icp::PyIcp>()?;
+    m.add_class::<score::PyFitScores>()?;
+    m.add_class::<score::PyReasons>()?;
+    m.add_function(wrap_pyfunction!(score::score_many, m)?)?;
     // A test hook, kept out of `__all__`.
     m.setattr(
         "_panic_for_tests",
