@@ -26,6 +26,7 @@ from icpfit._icpfit import (
     ColumnError,
     DataError,
     Field,
+    FitScores,
     Icp,
     IcpError,
     IcpfitError,
@@ -35,6 +36,7 @@ from icpfit._icpfit import (
     ParseError,
     PressureTest,
     Ranking,
+    Reasons,
     Review,
     SchemaError,
     Table,
@@ -45,6 +47,7 @@ from icpfit._icpfit import (
     rank,
     read_csv,
     review,
+    score_many,
 )
 
 __all__ = [
@@ -52,6 +55,7 @@ __all__ = [
     "ColumnError",
     "DataError",
     "Field",
+    "FitScores",
     "Icp",
     "IcpError",
     "IcpfitError",
@@ -61,6 +65,7 @@ __all__ = [
     "ParseError",
     "PressureTest",
     "Ranking",
+    "Reasons",
     "Review",
     "SchemaError",
     "Table",
@@ -71,4 +76,5 @@ __all__ = [
     "rank",
     "read_csv",
     "review",
+    "score_many",
 ]

@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `ParseError` | text that cannot be read: malformed CSV, ragged rows, a value of the wrong type, an empty file, a malformed schema document |
 //! | `SchemaError` | a schema that is invalid or contradicts the data, duplicate column names, an Arrow type icpfit cannot use |
-//! | `ColumnError` | a column that does not exist (with a suggestion), is of the wrong kind, or has the wrong length |
+//! | `ColumnError` | a column that does not exist (with a suggestion), is of the wrong kind, or has the wrong length; a table scored with a plan compiled for another schema |
 //! | `DataError` | well-formed values that break a rule: duplicate ids, unknown outcome values, a one-class target, too much text |
 //! | `InsufficientDataError` | too few rows for the statistic asked for |
 //! | `IcpError` | an ICP that is malformed (no criteria, duplicate names, tiers out of order) or does not fit a table (unknown column or level, wrong kind, contradictory criteria) |
@@ -157,9 +157,10 @@ fn core_to_py(e: Error, msg: String) -> PyErr {
         | Error::Parse { .. }
         | Error::Document { .. } => ParseError::new_err(msg),
         Error::DuplicateColumn { .. } | Error::InvalidSchema { .. } => SchemaError::new_err(msg),
-        Error::UnknownColumn { .. } | Error::WrongKind { .. } | Error::LengthMismatch { .. } => {
-            ColumnError::new_err(msg)
-        }
+        Error::UnknownColumn { .. }
+        | Error::WrongKind { .. }
+        | Error::LengthMismatch { .. }
+        | Error::SchemaMismatch { .. } => ColumnError::new_err(msg),
         Error::DuplicateId { .. }
         | Error::UnknownValue { .. }
         | Error::OneClass { .. }

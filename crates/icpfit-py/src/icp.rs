@@ -218,6 +218,50 @@ impl PyIcp {
         py.detach(|| guard(|| Ok(icp.validate(&inner.0)?)))?;
         Ok(())
     }
+    /// Scores every row of ``data`` (an :class:`icpfit.Table` or any
+    /// dataframe) against this ICP, with the compiled columnar engine, the
+    /// GIL released: see :class:`FitScores`.
+    ///
+    /// Args:
+    ///     levels: "lenient" (default: a category level or tag absent from
+    ///         ``data`` matches no row, unless it looks like a typo of a
+    ///         present one) or "strict" (every level must exist).
+    ///     tie_break: a numeric column that orders accounts with equal tier
+    ///         and points in :meth:`FitScores.order` (e.g. ARR).
+    ///     tie_break_ascending: lower values of ``tie_break`` first.
+    ///     n_threads: threads (default: all); results do not depend on it.
+    ///
+    /// Raises:
+    ///     IcpError: a criterion that does not fit ``data`` (unknown column,
+    ///         wrong kind, a likely typo of a level).
+    ///     ColumnError: ``tie_break`` is not a numeric column.
+    ///
+    /// >>> import icpfit, pyarrow as pa
+    /// >>> icp = icpfit.Icp.from_dict({"name": "Core", "version": "1",
+    /// ...     "secondary": [{"name": "big", "column": "employees", "range": {"min": 200}, "points": 80}]})
+    /// >>> s = icp.score(pa.table({"employees": [500, 20, None], "arr": [1.0, 2.0, 3.0]}), tie_break="arr")
+    /// >>> s.points.tolist(), s.tier_labels.tolist(), s.order().tolist()
+    /// ([80.0, 0.0, 0.0], ['A', 'D', 'D'], [0, 2, 1])
+    #[pyo3(signature = (data, *, levels = "lenient", tie_break = None, tie_break_ascending = false, n_threads = None))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        levels: &str,
+        tie_break: Option<String>,
+        tie_break_ascending: bool,
+        n_threads: Option<usize>,
+    ) -> PyResult<crate::score::PyFitScores> {
+        crate::score::score_icp(
+            py,
+            &self.0,
+            data,
+            levels,
+            tie_break,
+            tie_break_ascending,
+            n_threads,
+        )
+    }
     /// The slow reference scores (internal, for tests of the scoring engine
     /// and of the SQL export): a dict of lists keyed like the SQL columns,
     /// None for rows outside the scope.

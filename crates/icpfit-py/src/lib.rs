@@ -5,8 +5,9 @@
 //!
 //! - [`table`]: `Table`, `Field`, `TableSummary`, `read_csv`;
 //! - [`rank`]: `rank`, `Ranking`;
-//! - [`icp`]: `Icp` (documents, SQL export, validation);
 //! - [`review`]: `draft_icp`, `pressure_test` / `PressureTest`, `review` / `Review`;
+//! - [`icp`]: `Icp` (documents, SQL export, validation, scoring);
+//! - [`score`]: `FitScores`, `Reasons`, `score_many`;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
 //! - [`error`]: the exception classes and the one mapping from core errors;
 //! - [`names`]: kind / role / dimension names.
@@ -21,6 +22,7 @@ pub mod icp;
 pub mod names;
 pub mod rank;
 pub mod review;
+pub mod score;
 pub mod table;
 
 use pyo3::prelude::*;
@@ -41,6 +43,9 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(review::draft_icp, m)?)?;
     m.add_function(wrap_pyfunction!(review::pressure_test, m)?)?;
     m.add_function(wrap_pyfunction!(review::review, m)?)?;
+    m.add_class::<score::PyFitScores>()?;
+    m.add_class::<score::PyReasons>()?;
+    m.add_function(wrap_pyfunction!(score::score_many, m)?)?;
     // A test hook, kept out of `__all__`.
     m.setattr(
         "_panic_for_tests",

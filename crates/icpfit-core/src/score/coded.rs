@@ -15,24 +15,22 @@
 //! - a tag-set column into one code per distinct tag combination;
 //! - a date or text column (only `is_missing` applies) into present/missing.
 //!
-//! A candidate is then, per column it reads, a lookup table code →
-//! (points, matched bits), and scoring it is one pass over one-byte codes.
+//! A candidate is then, per column it reads, a lookup table code → matched
+//! bits, and scoring it is one pass over one-byte codes.
 //! The rows are walked in blocks and, within a block, candidate after
 //! candidate, so the codes are read from memory once for all candidates.
 //!
-//! Points are identical to the one-ICP engine's: when every candidate
-//! criterion's points are multiples of 2⁻¹⁶ with a total magnitude below 2³⁶
-//! (integers and the usual halves and quarters), every partial sum is exact
-//! in f64 and the order of addition cannot change the result, so a column's
-//! table holds the sum of its criteria; otherwise the points are re-added
-//! from the matched bits in criterion order, as the one-ICP engine adds them.
+//! Points are read off the matched bits exactly as the one-ICP engine reads
+//! them (per-byte tables of partial sums when the points are exactly
+//! summable, otherwise re-added in criterion order), so they are identical
+//! to its points, bit for bit.
 
-use super::kernel::{Gates, Geometry, closed_bounds};
-use super::scores::CriterionInfo;
+use super::kernel::{Gates, Geometry, PointTables, closed_bounds, points_in_order};
+use super::scores::{CriterionInfo, GATE_DISQUALIFIED, GATE_PRIMARY, OUT_OF_SCOPE};
 use super::{FitScores, check_threads, in_pool};
 use crate::error::{Error, Result};
 use crate::icp::{BoundCriterion, Icp, Levels, Test};
-use crate::table::{AccountTable, Column, FLAG_MISSING, MISSING_CODE};
+use crate::table::{AccountTable, Column, FLAG_MISSING};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -88,8 +86,9 @@ pub fn score_many(
 enum Codes<'t> {
     U8(Cow<'t, [u8]>),
     U16(Vec<u16>),
-    /// Raw category codes of a very large dictionary (index `min(code, n)`).
-    U32(&'t [u32]),
+    /// Codes of more than 65 536 values: raw category codes of a very large
+    /// dictionary (index `min(code, n)`), tag combinations, thresholds.
+    U32(Cow<'t, [u32]>),
 }
 
 /// What a column's codes stand for.
@@ -122,18 +121,14 @@ pub struct CodedTable<'t> {
     columns: Vec<Option<CodedColumn<'t>>>,
 }
 
-fn narrow(values: Vec<u32>, card: usize, column: &str) -> Result<Codes<'static>> {
+/// The narrowest codes for `card` distinct values.
+fn narrow(values: Vec<u32>, card: usize) -> Codes<'static> {
     if card <= 256 {
-        Ok(Codes::U8(Cow::Owned(
-            values.into_iter().map(|c| c as u8).collect(),
-        )))
+        Codes::U8(Cow::Owned(values.into_iter().map(|c| c as u8).collect()))
     } else if card <= 1 << 16 {
-        Ok(Codes::U16(values.into_iter().map(|c| c as u16).collect()))
+        Codes::U16(values.into_iter().map(|c| c as u16).collect())
     } else {
-        Err(Error::Capacity {
-            column: column.to_owned(),
-            message: format!("{card} distinct codes do not fit u16 bucket codes"),
-        })
+        Codes::U32(Cow::Owned(values))
     }
 }
 
@@ -160,21 +155,19 @@ impl<'t> CodedTable<'t> {
                 }
             }
         }
-        let names = table.schema().fields();
         let columns = table
             .columns()
             .iter()
             .zip(cuts)
             .enumerate()
             .map(|(j, (col, mut cuts))| {
-                if !used[j] {
-                    return Ok(None);
-                }
-                cuts.sort_by(f64::total_cmp);
-                cuts.dedup_by(|a, b| a == b);
-                code_column(col, cuts, &names[j].name).map(Some)
+                used[j].then(|| {
+                    cuts.sort_by(f64::total_cmp);
+                    cuts.dedup_by(|a, b| a == b);
+                    code_column(col, cuts)
+                })
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         Ok(Self { table, columns })
     }
 
@@ -220,7 +213,7 @@ impl<'t> CodedTable<'t> {
             .map(|icp| Candidate::compile(self, icp, opts.levels))
             .collect::<Result<Vec<_>>>()?;
         in_pool(opts.n_threads, || {
-            self.run(&compiled, opts.matched, Geometry::DEFAULT)
+            self.run(&compiled, opts.matched, Geometry::CODED)
         })
     }
 
@@ -286,6 +279,11 @@ impl<'t> CodedTable<'t> {
         let max_words = cands.iter().map(|c| c.gates.words).max().unwrap_or(1);
         let mut scratch = vec![0u64; block * max_words];
         let mut in_scope = vec![false; block];
+        let mut acc = FastScratch {
+            points: vec![0; block],
+            gates: vec![0; block],
+            hits: vec![0; block],
+        };
         let len = views.first().map_or(0, |v| v.points.len());
         let mut b0 = 0;
         while b0 < len {
@@ -294,42 +292,54 @@ impl<'t> CodedTable<'t> {
             for (c, v) in cands.iter().zip(views.iter_mut()) {
                 let w = c.gates.words;
                 let pts = &mut v.points[b0..b0 + bl];
-                let bits = match v.matched.as_deref_mut() {
-                    Some(m) => &mut m[b0 * w..(b0 + bl) * w],
-                    None => &mut scratch[..bl * w],
-                };
-                pts.fill(0.0);
-                bits.fill(0);
-                for lut in &c.luts {
-                    // ok: candidates only reference coded columns (checked in compile).
-                    let col = self.columns[lut.column].as_ref().expect("coded column");
-                    lut.apply(col, row0, pts, bits, w, c.exact);
-                }
-                if !c.exact {
-                    c.points_from_bits(pts, bits);
-                }
                 let scope = c.scope.as_ref().map(|(j, hit)| {
-                    // ok: as above.
+                    // ok: candidates only reference coded columns (checked in compile).
                     let col = self.columns[*j].as_ref().expect("coded column");
                     scope_mask(col, hit, row0, &mut in_scope[..bl]);
                     &in_scope[..bl]
                 });
-                c.gates.finish(
-                    pts,
-                    bits,
-                    &mut v.tier[b0..b0 + bl],
-                    &mut v.gates[b0..b0 + bl],
-                    scope,
-                );
+                let tier = &mut v.tier[b0..b0 + bl];
+                let gates = &mut v.gates[b0..b0 + bl];
+                if let Some(f) = &c.fast {
+                    let bits = v
+                        .matched
+                        .as_deref_mut()
+                        .map(|m| &mut m[b0 * w..(b0 + bl) * w]);
+                    f.run(self, row0, bl, &mut acc, bits, w);
+                    f.finish(&c.gates, &acc, pts, tier, gates, scope);
+                    if let (Some(m), Some(sc)) = (v.matched.as_deref_mut(), scope) {
+                        for (row, inside) in m[b0 * w..(b0 + bl) * w].chunks_exact_mut(w).zip(sc) {
+                            if !inside {
+                                row.fill(0);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                let bits = match v.matched.as_deref_mut() {
+                    Some(m) => &mut m[b0 * w..(b0 + bl) * w],
+                    None => &mut scratch[..bl * w],
+                };
+                bits.fill(0);
+                for lut in &c.luts {
+                    // ok: as above.
+                    let col = self.columns[lut.column].as_ref().expect("coded column");
+                    lut.apply(col, row0, bits, w);
+                }
+                match &c.tables {
+                    Some(t) => t.fill(pts, bits, w),
+                    None => points_in_order(&c.points, pts, bits, w),
+                }
+                c.gates.finish(pts, bits, tier, gates, scope);
             }
             b0 += bl;
         }
     }
 }
 
-fn code_column<'t>(col: &'t Column, cuts: Vec<f64>, name: &str) -> Result<CodedColumn<'t>> {
+fn code_column(col: &Column, cuts: Vec<f64>) -> CodedColumn<'_> {
     const PAR: usize = 1 << 14;
-    Ok(match col {
+    match col {
         Column::Numeric(v) => {
             let card = cuts.len() + 2;
             let missing = cuts.len() + 1;
@@ -346,20 +356,12 @@ fn code_column<'t>(col: &'t Column, cuts: Vec<f64>, name: &str) -> Result<CodedC
                     .zip(v.par_chunks(PAR))
                     .for_each(|(o, x)| o.iter_mut().zip(x).for_each(|(o, &x)| *o = code(x) as u8));
                 Codes::U8(Cow::Owned(out))
-            } else if card <= 1 << 16 {
-                let mut out = vec![0u16; v.len()];
+            } else {
+                let mut out = vec![0u32; v.len()];
                 out.par_chunks_mut(PAR)
                     .zip(v.par_chunks(PAR))
-                    .for_each(|(o, x)| o.iter_mut().zip(x).for_each(|(o, &x)| *o = code(x) as u16));
-                Codes::U16(out)
-            } else {
-                return Err(Error::Capacity {
-                    column: name.to_owned(),
-                    message: format!(
-                        "{} distinct thresholds do not fit u16 bucket codes",
-                        cuts.len()
-                    ),
-                });
+                    .for_each(|(o, x)| o.iter_mut().zip(x).for_each(|(o, &x)| *o = code(x) as u32));
+                narrow(out, card)
             };
             CodedColumn {
                 coding: Coding::Numeric { cuts },
@@ -371,13 +373,9 @@ fn code_column<'t>(col: &'t Column, cuts: Vec<f64>, name: &str) -> Result<CodedC
             let n = cat.levels().len();
             let card = n + 1;
             let codes = if card <= 1 << 16 {
-                narrow(
-                    cat.codes().iter().map(|&c| c.min(n as u32)).collect(),
-                    card,
-                    name,
-                )?
+                narrow(cat.codes().iter().map(|&c| c.min(n as u32)).collect(), card)
             } else {
-                Codes::U32(cat.codes())
+                Codes::U32(Cow::Borrowed(cat.codes()))
             };
             CodedColumn {
                 coding: Coding::Categorical { n_levels: n },
@@ -409,7 +407,7 @@ fn code_column<'t>(col: &'t Column, cuts: Vec<f64>, name: &str) -> Result<CodedC
             let card = combos.len();
             CodedColumn {
                 coding: Coding::TagSet { combos },
-                codes: narrow(codes, card, name)?,
+                codes: narrow(codes, card),
                 card,
             }
         }
@@ -422,7 +420,7 @@ fn code_column<'t>(col: &'t Column, cuts: Vec<f64>, name: &str) -> Result<CodedC
             )),
             card: 2,
         },
-    })
+    }
 }
 
 /// Whether criterion `b` matches the rows of code `code` of `col`.
@@ -490,87 +488,52 @@ struct View<'a> {
     matched: Option<&'a mut [u64]>,
 }
 
-/// One column's lookup tables for one candidate. `points[code]` is the sum
-/// of the column's matched criteria's points (used only when exact);
-/// `bits[w * len + code]` is word `w` of their bits.
+/// One column's lookup table for one candidate: `bits[w * len + code]` is
+/// word `w` of the bits of the column's criteria that rows of `code` match.
+/// (Points are read off the bits afterwards.)
 struct Lut {
     column: usize,
     len: usize,
-    points: Vec<f64>,
     bits: Vec<u64>,
 }
 
 impl Lut {
     #[inline]
-    fn apply(
-        &self,
-        col: &CodedColumn<'_>,
-        start: usize,
-        pts: &mut [f64],
-        bits: &mut [u64],
-        words: usize,
-        with_points: bool,
-    ) {
-        let bl = pts.len();
+    fn apply(&self, col: &CodedColumn<'_>, start: usize, bits: &mut [u64], words: usize) {
+        let bl = bits.len() / words;
         match &col.codes {
             Codes::U8(c) => {
                 let c = &c[start..start + bl];
-                // Tables of 256 entries: a byte always indexes in bounds.
-                if words == 1 && with_points {
-                    let (p, b) = (&self.points[..256], &self.bits[..256]);
-                    for ((&k, pt), bt) in c.iter().zip(pts.iter_mut()).zip(bits.iter_mut()) {
-                        *pt += p[k as usize];
-                        *bt |= b[k as usize];
-                    }
-                } else if words == 1 {
+                if words == 1 {
+                    // 256 entries: a byte always indexes in bounds.
                     let b = &self.bits[..256];
                     for (&k, bt) in c.iter().zip(bits.iter_mut()) {
                         *bt |= b[k as usize];
                     }
                 } else {
-                    self.generic(c.iter().map(|&k| k as usize), pts, bits, words, with_points);
+                    self.generic(c.iter().map(|&k| k as usize), bits, words);
                 }
             }
             Codes::U16(c) => self.generic(
                 c[start..start + bl].iter().map(|&k| k as usize),
-                pts,
                 bits,
                 words,
-                with_points,
             ),
             Codes::U32(c) => {
                 let top = self.len - 1;
                 self.generic(
-                    c[start..start + bl].iter().map(|&k| {
-                        if k == MISSING_CODE {
-                            top
-                        } else {
-                            (k as usize).min(top)
-                        }
-                    }),
-                    pts,
+                    c[start..start + bl].iter().map(|&k| (k as usize).min(top)),
                     bits,
                     words,
-                    with_points,
                 )
             }
         }
     }
 
-    fn generic(
-        &self,
-        codes: impl Iterator<Item = usize>,
-        pts: &mut [f64],
-        bits: &mut [u64],
-        words: usize,
-        with_points: bool,
-    ) {
-        for (i, k) in codes.enumerate() {
-            if with_points {
-                pts[i] += self.points[k];
-            }
-            for w in 0..words {
-                bits[i * words + w] |= self.bits[w * self.len + k];
+    fn generic(&self, codes: impl Iterator<Item = usize>, bits: &mut [u64], words: usize) {
+        for (row, k) in bits.chunks_exact_mut(words).zip(codes) {
+            for (w, b) in row.iter_mut().enumerate() {
+                *b |= self.bits[w * self.len + k];
             }
         }
     }
@@ -603,19 +566,12 @@ pub(crate) struct Candidate {
     luts: Vec<Lut>,
     scope: Option<(usize, Vec<bool>)>,
     gates: Gates,
-    /// Whether points may be added per column (see the module docs).
-    exact: bool,
+    /// Points from the bitsets by byte tables (exactly summable points).
+    tables: Option<PointTables>,
     /// Points of each criterion, bit order (for the inexact path).
     points: Vec<f64>,
-}
-
-/// Whether every partial sum of these points is exact in f64, whatever the
-/// order of addition: all multiples of 2⁻¹⁶ and Σ|p| ≤ 2³⁶, so every
-/// partial sum is an integer multiple of 2⁻¹⁶ below 2⁵² of them.
-fn exactly_summable(points: &[f64]) -> bool {
-    let scale = 65536.0;
-    points.iter().all(|p| (p * scale).fract() == 0.0)
-        && points.iter().map(|p| p.abs()).sum::<f64>() <= (1u64 << 36) as f64
+    /// The integer fast path, when the points allow it.
+    fast: Option<Fast>,
 }
 
 impl Candidate {
@@ -624,7 +580,7 @@ impl Candidate {
         let gates = Gates::new(&bound, &icp.tiers);
         let words = gates.words;
         let points: Vec<f64> = bound.criteria.iter().map(|b| b.points).collect();
-        let exact = exactly_summable(&points);
+        let tables = PointTables::new(&points);
         let names = coded.table.schema().fields();
         let not_coded = |b: &BoundCriterion, what: String| Error::InvalidIcp {
             icp: icp.name.clone(),
@@ -666,7 +622,6 @@ impl Candidate {
                     luts.push(Lut {
                         column: b.column,
                         len,
-                        points: vec![0.0; len],
                         bits: vec![0; len * words],
                     });
                     luts.len() - 1
@@ -682,7 +637,6 @@ impl Candidate {
                     )
                 })?;
                 if m {
-                    lut.points[code] += b.points;
                     lut.bits[w * len + code] |= bit;
                 }
             }
@@ -698,6 +652,7 @@ impl Candidate {
                 Some((s.column, hits))
             }
         };
+        let fast = Fast::compile(coded, &bound.criteria)?;
         Ok(Self {
             name: icp.name.clone(),
             version: icp.version.clone(),
@@ -705,24 +660,267 @@ impl Candidate {
             luts,
             scope,
             gates,
-            exact,
+            tables,
             points,
+            fast,
         })
     }
+}
 
-    /// Points re-added from the bits in criterion order (the inexact path).
-    fn points_from_bits(&self, pts: &mut [f64], bits: &[u64]) {
-        let w = self.gates.words;
-        for (i, p) in pts.iter_mut().enumerate() {
-            let mut s = 0.0;
-            for (k, &word) in bits[i * w..(i + 1) * w].iter().enumerate() {
-                let mut b = word;
-                while b != 0 {
-                    s += self.points[k * 64 + b.trailing_zeros() as usize];
-                    b &= b - 1;
+/// Per-chunk scratch of the integer fast path: fixed-point points, gate
+/// counters and one hit byte per row of a block.
+struct FastScratch {
+    points: Vec<i32>,
+    gates: Vec<u32>,
+    hits: Vec<u8>,
+}
+
+/// How a fast-path criterion finds its rows from the column's codes.
+enum FastTest {
+    /// Every code matches.
+    Always,
+    /// One-byte codes in `[lo, lo + width)`: one wrapping subtraction and one
+    /// compare per row, sixteen rows per SSE2 instruction.
+    Interval { lo: u8, width: u8 },
+    /// One-byte codes in a union of a few intervals.
+    Intervals(Vec<(u8, u8)>),
+    /// A hit byte per code (wider codes, or scattered levels).
+    Table(Vec<u8>),
+}
+
+struct FastCrit {
+    column: usize,
+    test: FastTest,
+    /// Points in fixed point (`points × 2^s`).
+    points: i32,
+    /// Gate counter increment: 1 for a primary criterion, 2¹⁶ for a
+    /// negative one, 0 for a secondary one.
+    gate: u32,
+    word: usize,
+    bit: u64,
+}
+
+/// The integer fast path of a candidate: when every point is a multiple of
+/// 2⁻ˢ (s ≤ 16) and Σ|points|·2ˢ fits an i32, a row's points are the i32 sum
+/// of `points × 2ˢ` over its matched criteria — exact, so equal bit for bit
+/// to the f64 sum in any order once scaled back — and every test on one-byte
+/// codes becomes a vectorisable interval compare, with no per-row table
+/// lookup. Gates are counted (primary matches in the low 16 bits, negative
+/// matches above), so no bitset is needed unless one is asked for.
+struct Fast {
+    crits: Vec<FastCrit>,
+    inv_scale: f64,
+    n_primary: u32,
+}
+
+impl Fast {
+    fn compile(coded: &CodedTable<'_>, criteria: &[BoundCriterion]) -> Result<Option<Self>> {
+        let points: Vec<f64> = criteria.iter().map(|b| b.points).collect();
+        let Some(shift) = (0..=16).find(|s| {
+            let scale = f64::from(1u32 << s);
+            points.iter().all(|p| (p * scale).fract() == 0.0)
+        }) else {
+            return Ok(None);
+        };
+        let scale = f64::from(1u32 << shift);
+        let total: f64 = points.iter().map(|p| p.abs() * scale).sum();
+        let n_primary = criteria
+            .iter()
+            .filter(|b| b.section == crate::icp::Section::Primary)
+            .count();
+        let n_negative = criteria
+            .iter()
+            .filter(|b| b.section == crate::icp::Section::Negative)
+            .count();
+        if total > f64::from(i32::MAX) || n_primary > 0xffff || n_negative > 0xffff {
+            return Ok(None);
+        }
+        let mut crits = Vec::with_capacity(criteria.len());
+        for b in criteria {
+            // ok: compile() checked every criterion's column is coded first.
+            let col = coded.columns[b.column].as_ref().expect("coded column");
+            let hits: Vec<bool> = (0..col.card)
+                .map(|code| hit(col, b, code).unwrap_or(false))
+                .collect();
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            for (code, &h) in hits.iter().enumerate() {
+                if h {
+                    match runs.last_mut() {
+                        Some((_, end)) if *end == code => *end += 1,
+                        _ => runs.push((code, code + 1)),
+                    }
                 }
             }
-            *p = s;
+            let one_byte = matches!(col.codes, Codes::U8(_));
+            let test = if runs.is_empty() {
+                // Matches no row: contributes nothing (a primary one then
+                // never passes, which the counters say by themselves).
+                continue;
+            } else if runs == [(0, col.card)] {
+                FastTest::Always
+            } else if one_byte && runs.len() == 1 {
+                FastTest::Interval {
+                    lo: runs[0].0 as u8,
+                    width: (runs[0].1 - runs[0].0) as u8,
+                }
+            } else if one_byte && runs.len() <= 4 {
+                FastTest::Intervals(
+                    runs.iter()
+                        .map(|&(a, e)| (a as u8, (e - a) as u8))
+                        .collect(),
+                )
+            } else {
+                let len = if one_byte { 256 } else { col.card };
+                let mut t = vec![0u8; len];
+                for (slot, &h) in t.iter_mut().zip(&hits) {
+                    *slot = u8::from(h);
+                }
+                FastTest::Table(t)
+            };
+            crits.push(FastCrit {
+                column: b.column,
+                test,
+                points: (b.points * scale) as i32,
+                gate: match b.section {
+                    crate::icp::Section::Primary => 1,
+                    crate::icp::Section::Negative => 1 << 16,
+                    crate::icp::Section::Secondary => 0,
+                },
+                word: b.bit / 64,
+                bit: 1 << (b.bit % 64),
+            });
+        }
+        Ok(Some(Self {
+            crits,
+            inv_scale: 1.0 / scale,
+            n_primary: n_primary as u32,
+        }))
+    }
+
+    /// Accumulates every criterion over rows `row0..row0 + bl`.
+    fn run(
+        &self,
+        coded: &CodedTable<'_>,
+        row0: usize,
+        bl: usize,
+        acc: &mut FastScratch,
+        mut bits: Option<&mut [u64]>,
+        words: usize,
+    ) {
+        let (pts, gates, hits) = (
+            &mut acc.points[..bl],
+            &mut acc.gates[..bl],
+            &mut acc.hits[..bl],
+        );
+        pts.fill(0);
+        gates.fill(0);
+        if let Some(b) = bits.as_deref_mut() {
+            b.fill(0);
+        }
+        for fc in &self.crits {
+            // ok: only coded columns reach the fast path.
+            let col = coded.columns[fc.column].as_ref().expect("coded column");
+            let (p, g) = (fc.points, fc.gate);
+            match (&fc.test, &col.codes) {
+                (FastTest::Always, _) => hits.fill(1),
+                (FastTest::Interval { lo, width }, Codes::U8(c)) => {
+                    let (lo, width) = (*lo, *width);
+                    let c = &c[row0..row0 + bl];
+                    if g == 0 && bits.is_none() {
+                        // The common case, fused: no hit buffer at all.
+                        for (&k, a) in c.iter().zip(pts.iter_mut()) {
+                            *a += if k.wrapping_sub(lo) < width { p } else { 0 };
+                        }
+                        continue;
+                    }
+                    for (&k, h) in c.iter().zip(hits.iter_mut()) {
+                        *h = u8::from(k.wrapping_sub(lo) < width);
+                    }
+                }
+                (FastTest::Intervals(ivs), Codes::U8(c)) => {
+                    let c = &c[row0..row0 + bl];
+                    hits.fill(0);
+                    for &(lo, width) in ivs {
+                        for (&k, h) in c.iter().zip(hits.iter_mut()) {
+                            *h |= u8::from(k.wrapping_sub(lo) < width);
+                        }
+                    }
+                }
+                (FastTest::Table(t), Codes::U8(c)) => {
+                    let t = &t[..256];
+                    for (&k, h) in c[row0..row0 + bl].iter().zip(hits.iter_mut()) {
+                        *h = t[k as usize];
+                    }
+                }
+                (FastTest::Table(t), Codes::U16(c)) => {
+                    for (&k, h) in c[row0..row0 + bl].iter().zip(hits.iter_mut()) {
+                        *h = t[k as usize];
+                    }
+                }
+                (FastTest::Table(t), Codes::U32(c)) => {
+                    let top = t.len() - 1;
+                    for (&k, h) in c[row0..row0 + bl].iter().zip(hits.iter_mut()) {
+                        *h = t[(k as usize).min(top)];
+                    }
+                }
+                // Interval tests are only built for one-byte codes.
+                (FastTest::Interval { .. } | FastTest::Intervals(_), _) => hits.fill(0),
+            }
+            for (&h, a) in hits.iter().zip(pts.iter_mut()) {
+                *a += (-i32::from(h)) & p;
+            }
+            if g != 0 {
+                for (&h, a) in hits.iter().zip(gates.iter_mut()) {
+                    *a += 0u32.wrapping_sub(u32::from(h)) & g;
+                }
+            }
+            if let Some(b) = bits.as_deref_mut() {
+                for (i, &h) in hits.iter().enumerate() {
+                    b[i * words + fc.word] |= 0u64.wrapping_sub(u64::from(h)) & fc.bit;
+                }
+            }
+        }
+    }
+
+    /// Points, tiers and gates from the counters (as [`Gates::finish`] does
+    /// from bitsets); rows outside the scope are reset.
+    fn finish(
+        &self,
+        g: &Gates,
+        acc: &FastScratch,
+        points: &mut [f64],
+        tier: &mut [u8],
+        gates: &mut [u8],
+        in_scope: Option<&[bool]>,
+    ) {
+        let t = &g.tiers;
+        let cap = t.if_primary_fails.index() as u8;
+        for ((((p, tr), gt), &a), &c) in points
+            .iter_mut()
+            .zip(tier.iter_mut())
+            .zip(gates.iter_mut())
+            .zip(&acc.points)
+            .zip(&acc.gates)
+        {
+            let x = f64::from(a) * self.inv_scale;
+            let pass = c & 0xffff == self.n_primary;
+            let dq = c >> 16 != 0;
+            let mut k = 3 - u8::from(x >= t.c) - u8::from(x >= t.b) - u8::from(x >= t.a);
+            if !pass {
+                k = k.max(cap);
+            }
+            *p = x;
+            *tr = if dq { 3 } else { k };
+            *gt = (u8::from(pass) * GATE_PRIMARY) | (u8::from(dq) * GATE_DISQUALIFIED);
+        }
+        if let Some(scope) = in_scope {
+            for (i, &inside) in scope.iter().enumerate() {
+                if !inside {
+                    points[i] = 0.0;
+                    tier[i] = OUT_OF_SCOPE;
+                    gates[i] = 0;
+                }
+            }
         }
     }
 }

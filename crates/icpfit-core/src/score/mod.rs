@@ -21,7 +21,7 @@
 //!   what-if workload. Every candidate's numeric thresholds are compiled
 //!   once into sorted cut points per column and each value into a compact
 //!   u8 (or u16) bucket code; each candidate is then a lookup table per
-//!   column, code → (points, matched bits), so K candidates cost K passes
+//!   column, code → matched bits (points are read off the bits), so K candidates cost K passes
 //!   over one-byte codes, not K passes over the f64 columns. Same points and
 //!   tiers as the one-ICP engine.
 //!

@@ -367,9 +367,10 @@ fn more_than_64_criteria_take_more_words() {
 
 #[test]
 fn default_geometry_crosses_chunks() {
-    // 40k rows: three chunks of the default geometry, the last one partial.
+    // 150k rows: three chunks of the default geometry (the last one
+    // partial), ten of the coded one.
     let mut rng = ChaCha8Rng::seed_from_u64(11);
-    let table = random_table(&mut rng, 40_000);
+    let table = random_table(&mut rng, 150_000);
     let icps: Vec<Icp> = (0..3)
         .map(|c| random_icp(&mut rng, 20, c == 1, &format!("c{c}")))
         .collect();
@@ -396,7 +397,7 @@ fn default_geometry_crosses_chunks() {
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let table = random_table(&mut rng, 50_000);
+    let table = random_table(&mut rng, 150_000);
     let icp = random_icp(&mut rng, 20, true, "t");
     let icps = vec![icp.clone(), random_icp(&mut rng, 12, false, "u")];
     let run = |threads| {
