@@ -256,7 +256,8 @@ impl PyReview {
 ///
 /// >>> import icpfit
 /// >>> deals = icpfit.read_csv("examples/data/deals.csv")
-/// >>> current = icpfit.Icp.from_json(open("examples/data/current_icp.json").read())
+/// >>> import pathlib
+/// >>> current = icpfit.Icp.from_json(pathlib.Path("examples/data/current_icp.json").read_text())
 /// >>> r = icpfit.review(deals, current_icp=current)
 /// >>> r.to_markdown().splitlines()[0].startswith("# Quarterly ICP review")
 /// True
