@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from icpfit._icpfit import (
     ArgumentError,
+    Cohort,
     ColumnError,
     DataError,
     Field,
@@ -31,17 +32,23 @@ from icpfit._icpfit import (
     InsufficientDataError,
     InternalError,
     ParseError,
+    Profile,
+    QualityScores,
     Ranking,
     SchemaError,
     Table,
     TableSummary,
     __version__,
+    cohorts,
+    profile,
+    quality,
     rank,
     read_csv,
 )
 
 __all__ = [
     "ArgumentError",
+    "Cohort",
     "ColumnError",
     "DataError",
     "Field",
@@ -50,11 +57,16 @@ __all__ = [
     "InsufficientDataError",
     "InternalError",
     "ParseError",
+    "Profile",
+    "QualityScores",
     "Ranking",
     "SchemaError",
     "Table",
     "TableSummary",
     "__version__",
+    "cohorts",
+    "profile",
+    "quality",
     "rank",
     "read_csv",
 ]

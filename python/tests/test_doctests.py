@@ -26,5 +26,5 @@ def test_docstring_examples(name: str) -> None:
 def test_the_rust_docstrings_have_examples() -> None:
     import icpfit
 
-    for obj in (icpfit.read_csv, icpfit.Table, icpfit.Table.from_arrow, icpfit.Field, icpfit.TableSummary):
+    for obj in (icpfit.read_csv, icpfit.Table, icpfit.Table.from_arrow, icpfit.Field, icpfit.TableSummary, icpfit.quality, icpfit.cohorts, icpfit.profile):
         assert ">>> " in (obj.__doc__ or ""), obj

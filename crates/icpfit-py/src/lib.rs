@@ -5,6 +5,7 @@
 //!
 //! - [`table`]: `Table`, `Field`, `TableSummary`, `read_csv`;
 //! - [`rank`]: `rank`, `Ranking`;
+//! - [`cohort`]: `quality`, `cohorts`, `profile`, `QualityScores`, `Cohort`, `Profile`;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
 //! - [`error`]: the exception classes and the one mapping from core errors;
 //! - [`names`]: kind / role / dimension names.
@@ -14,6 +15,7 @@
 
 pub mod arrow_in;
 pub mod arrow_out;
+pub mod cohort;
 pub mod error;
 pub mod names;
 pub mod rank;
@@ -31,6 +33,12 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(table::read_csv, m)?)?;
     m.add_class::<rank::PyRanking>()?;
     m.add_function(wrap_pyfunction!(rank::rank, m)?)?;
+    m.add_class::<cohort::PyQualityScores>()?;
+    m.add_class::<cohort::PyCohort>()?;
+    m.add_class::<cohort::PyProfile>()?;
+    m.add_function(wrap_pyfunction!(cohort::quality, m)?)?;
+    m.add_function(wrap_pyfunction!(cohort::cohorts, m)?)?;
+    m.add_function(wrap_pyfunction!(cohort::profile, m)?)?;
     // A test hook, kept out of `__all__`.
     m.setattr(
         "_panic_for_tests",

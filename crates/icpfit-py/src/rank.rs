@@ -301,7 +301,10 @@ impl PyRanking {
     }
 }
 
-fn table_of<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTable>> {
+pub(crate) fn table_of<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyTable>> {
     if let Ok(t) = data.cast::<PyTable>() {
         return Ok(t.clone());
     }
