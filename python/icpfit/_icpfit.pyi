@@ -269,6 +269,7 @@ def cohorts(
     cuts: Sequence[float] | None = None,
     where: Sequence[_Spec] | None = None,
     name: str = "predicate",
+    scores: QualityScores | None = None,
 ) -> dict[str, Cohort]: ...
 def profile(
     data: Table | IntoArrowTable | Any,

@@ -34,6 +34,8 @@ def test_quality_cohorts_and_their_profile_on_the_sample(sample: icpfit.Table) -
     assert 0 < df["score"].min() < df["score"].max() < 1
     c = icpfit.cohorts(sample, "quality")
     assert list(c) == ["best", "average", "problematic"]
+    again = icpfit.cohorts(sample, "quality", scores=q, best=0.1)
+    assert again["best"].size < c["best"].size and again["problematic"].size == c["problematic"].size
     assert c["best"].evidence == "cohort_analysis"
     assert c["best"].size + c["average"].size + c["problematic"].size == 1092
     assert abs(c["best"].size / 1092 - 0.2) < 0.01

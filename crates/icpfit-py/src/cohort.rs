@@ -282,8 +282,8 @@ impl PyCohort {
 /// ``by``:
 ///
 /// - ``"quality"``: ``best`` (top ``best`` share by composite quality, see
-///   :func:`quality`; ``spec`` as there), ``average``, ``problematic``
-///   (bottom ``problematic`` share);
+///   :func:`quality`; ``spec`` as there, or the ``scores`` already
+///   computed), ``average``, ``problematic`` (bottom ``problematic`` share);
 /// - ``"outcome"``: ``won``, ``lost``, ``no_decision``, ``open`` from the
 ///   deal-outcome ``column`` (default ``"outcome"``);
 /// - ``"segment"``: one cohort per level of ``column`` (categorical, flag,
@@ -303,7 +303,7 @@ impl PyCohort {
 /// [1, 2]
 #[pyfunction]
 #[pyo3(signature = (data, by, *, column = None, spec = None, best = 0.2, problematic = 0.2,
-    bins = None, cuts = None, r#where = None, name = "predicate"))]
+    bins = None, cuts = None, r#where = None, name = "predicate", scores = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn cohorts<'py>(
     py: Python<'py>,
@@ -317,6 +317,7 @@ pub fn cohorts<'py>(
     cuts: Option<Vec<f64>>,
     r#where: Option<Vec<Bound<'py, PyAny>>>,
     name: &str,
+    scores: Option<Bound<'py, PyQualityScores>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let table = table_of(py, data)?;
     let spec_text = spec.map(|s| json_text(py, s)).transpose()?;
@@ -326,14 +327,30 @@ pub fn cohorts<'py>(
     let by = by.to_owned();
     let name = name.to_owned();
     let inner = table.get();
+    let given = scores.as_ref().map(|s| &s.get().0);
     let result: BindResult<Vec<Cohort>> = py.detach(|| {
         guard(|| {
             let t: &AccountTable = &inner.0;
             Ok(match by.as_str() {
                 "quality" => {
-                    let spec = quality_spec(t, spec_text.as_deref())?;
-                    let q = core_quality(t, &spec)?;
-                    let qc = quality_cohorts(&q, &QualityCuts { best, problematic })?;
+                    let cuts = QualityCuts { best, problematic };
+                    let qc = match given {
+                        Some(q) => {
+                            if q.score.len() != t.n_rows() {
+                                return Err(icpfit_core::Error::LengthMismatch {
+                                    what: "scores".into(),
+                                    expected: t.n_rows(),
+                                    found: q.score.len(),
+                                }
+                                .into());
+                            }
+                            quality_cohorts(q, &cuts)?
+                        }
+                        None => {
+                            let spec = quality_spec(t, spec_text.as_deref())?;
+                            quality_cohorts(&core_quality(t, &spec)?, &cuts)?
+                        }
+                    };
                     vec![qc.best, qc.average, qc.problematic]
                 }
                 "outcome" => {
