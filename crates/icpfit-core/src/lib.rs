@@ -30,6 +30,7 @@ pub mod rank;
 pub mod stats;
 pub mod synth;
 pub mod table;
+pub mod themes;
 
 pub use error::{Error, Result};
 pub use evidence::EvidenceLevel;
