@@ -1,6 +1,6 @@
 //! Cohort-vs-cohort profiles: seed 000's "win vs loss profile" table for any
 //! pair of cohorts, with the tests, frequency distributions, the "70 %
-//! signal" of seed 001 ([`signal`]) and the segment table of seed 002
+//! signal" of seed 001 ([`signal`](mod@signal)) and the segment table of seed 002
 //! ([`segments`]).
 //!
 //! For every attribute column (role `attribute`, or the columns asked for),
