@@ -28,5 +28,6 @@ def test_the_rust_docstrings_have_examples() -> None:
 
     for obj in (icpfit.read_csv, icpfit.Table, icpfit.Table.from_arrow, icpfit.Field, icpfit.TableSummary,
                 icpfit.Icp, icpfit.Icp.from_json, icpfit.Icp.from_toml, icpfit.Icp.to_sql, icpfit.Icp.validate,
-                icpfit.Icp.score, icpfit.FitScores, icpfit.score_many):
+                icpfit.Icp.score, icpfit.FitScores, icpfit.score_many, icpfit.quality, icpfit.cohorts, icpfit.profile,
+                icpfit.draft_icp, icpfit.pressure_test, icpfit.review):
         assert ">>> " in (obj.__doc__ or ""), obj

@@ -34,6 +34,7 @@ pub mod score;
 pub mod stats;
 pub mod synth;
 pub mod table;
+pub mod themes;
 
 pub use error::{Error, Result};
 pub use evidence::EvidenceLevel;

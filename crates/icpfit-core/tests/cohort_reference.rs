@@ -1,5 +1,5 @@
-//! The quality, cohort, profile, 70 %-cover, segment-table and similarity
-//! statistics against independent numpy / scipy / statsmodels / pandas
+//! The quality, cohort, profile, 70 %-cover, segment-table, similarity and
+//! exact McNemar statistics against independent numpy / scipy / statsmodels / pandas
 //! values committed in `tests/fixtures/cohort_reference.json` (regenerated
 //! by `python/tests/reference/fixtures_cohort.py`, which also holds the
 //! seeded table as CSV text).
@@ -305,5 +305,21 @@ fn similarity_matches_pandas() {
     let want = nums(&fixture()["similarity_to_won"]);
     for (i, (&g, &w)) in sim.iter().zip(&want).enumerate() {
         close(&format!("similarity row {i}"), g, w, 1e-12);
+    }
+}
+
+#[test]
+fn exact_mcnemar_matches_scipy_binomtest() {
+    for case in fixture()["mcnemar_exact"].as_array().unwrap() {
+        let (b, c) = (
+            case["b"].as_u64().unwrap() as usize,
+            case["c"].as_u64().unwrap() as usize,
+        );
+        close(
+            &format!("McNemar({b}, {c})"),
+            icpfit_core::themes::mcnemar_exact(b, c),
+            num(&case["p_value"]),
+            1e-14,
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! - [`review`]: `draft_icp`, `pressure_test` / `PressureTest`, `review` / `Review`;
 //! - [`icp`]: `Icp` (documents, SQL export, validation, scoring);
 //! - [`score`]: `FitScores`, `Reasons`, `score_many`;
+//! - [`cohort`]: `quality`, `cohorts`, `profile`, `QualityScores`, `Cohort`, `Profile`;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
 //! - [`error`]: the exception classes and the one mapping from core errors;
 //! - [`names`]: kind / role / dimension names.
@@ -17,6 +18,7 @@
 
 pub mod arrow_in;
 pub mod arrow_out;
+pub mod cohort;
 pub mod error;
 pub mod icp;
 pub mod names;
@@ -46,6 +48,12 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<score::PyFitScores>()?;
     m.add_class::<score::PyReasons>()?;
     m.add_function(wrap_pyfunction!(score::score_many, m)?)?;
+    m.add_class::<cohort::PyQualityScores>()?;
+    m.add_class::<cohort::PyCohort>()?;
+    m.add_class::<cohort::PyProfile>()?;
+    m.add_function(wrap_pyfunction!(cohort::quality, m)?)?;
+    m.add_function(wrap_pyfunction!(cohort::cohorts, m)?)?;
+    m.add_function(wrap_pyfunction!(cohort::profile, m)?)?;
     // A test hook, kept out of `__all__`.
     m.setattr(
         "_panic_for_tests",

@@ -481,6 +481,7 @@ def main() -> None:
             "chi_square": "scipy.stats.chi2_contingency(correction=False)",
             "wilson": "statsmodels proportion_confint(method='wilson')",
             "nrr_interval": "statsmodels DescrStatsW.zconfint_mean",
+            "mcnemar_exact": "scipy.stats.binomtest(b, b + c, 0.5).pvalue",
         },
         "csv": csv,
         "level_order": level_order,
@@ -491,6 +492,10 @@ def main() -> None:
         "segments": segment_table(df, level_order),
         "similarity_to_won": sim,
         "similarity_lost_mean": float(np.nanmean(sim[lost])),
+        "mcnemar_exact": [
+            {"b": b, "c": c, "p_value": stats.binomtest(b, b + c, 0.5).pvalue}
+            for b, c in [(16, 1), (1, 16), (3, 3), (0, 5), (7, 0), (40, 25), (120, 150), (1, 0), (500, 430)]
+        ],
     }
     text = json.dumps(enc(doc), indent=None, separators=(",", ":"))
     OUT.write_text(text + "\n")

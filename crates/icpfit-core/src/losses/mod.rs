@@ -306,6 +306,10 @@ pub struct LossTyping {
     pub gate: GateCheck,
     /// Confidence of the intervals.
     pub confidence: f64,
+    /// How often CRM loss reasons agree with what buyers said, when known
+    /// ([`crate::themes::reason_agreement`]): types 2 and 3 rest on CRM
+    /// reasons, so they are only as good as this figure.
+    pub crm_reason_agreement: Option<f64>,
     #[serde(skip)]
     types: Vec<u8>,
     #[serde(skip)]
@@ -317,6 +321,12 @@ pub struct LossTyping {
 const UNTYPED: u8 = u8::MAX;
 
 impl LossTyping {
+    /// The same typing carrying the agreement of CRM loss reasons with
+    /// buyers' ([`crate::themes::ReasonAgreement::agreement`]).
+    pub fn with_reason_agreement(mut self, agreement: f64) -> Self {
+        self.crm_reason_agreement = Some(agreement);
+        self
+    }
     /// The type of row `i` (`None`: not a non-won closed deal, or fit unknown).
     pub fn type_of(&self, i: usize) -> Option<LossType> {
         self.types.get(i).and_then(|&c| LossType::from_code(c))
@@ -533,6 +543,7 @@ pub fn loss_types(
         unclassified,
         gate,
         confidence,
+        crm_reason_agreement: None,
         types,
         closed,
         won,
@@ -575,6 +586,13 @@ impl fmt::Display for LossTyping {
             "({} non-won closed deals, {} typed, {} with unknown fit left out)",
             self.not_won, self.typed, self.unclassified
         )?;
+        if let Some(a) = self.crm_reason_agreement {
+            writeln!(
+                f,
+                "(types 2 and 3 rest on CRM loss reasons, which agree with buyers on {:.0}% of interviewed deals)",
+                a * 100.0
+            )?;
+        }
         let g = &self.gate;
         write!(
             f,

@@ -1,6 +1,6 @@
 //! Cohort-vs-cohort profiles: seed 000's "win vs loss profile" table for any
 //! pair of cohorts, with the tests, frequency distributions, the "70 %
-//! signal" of seed 001 ([`signal`]) and the segment table of seed 002
+//! signal" of seed 001 ([`signal`](mod@signal)) and the segment table of seed 002
 //! ([`segments`]).
 //!
 //! For every attribute column (role `attribute`, or the columns asked for),
@@ -38,7 +38,7 @@ pub use signal::{Signal, SignalOptions, signal, signals};
 use crate::cohort::{Cohort, CohortPair};
 use crate::error::{Error, Result};
 use crate::evidence::EvidenceLevel;
-use crate::rank::{from_order_key, merge_labeled, order_key};
+use crate::rank::{from_order_key, merge_labeled};
 use crate::stats::binning::{bin_codes, quantile_cuts};
 use crate::stats::{Contingency, SortedSample, chi_square, mann_whitney, welch_t};
 use crate::table::{AccountTable, Column, Dimension, FLAG_MISSING, Kind, MISSING_CODE, Role};
@@ -221,7 +221,13 @@ impl Profile {
         let b = pair.b.rows().to_bools();
         let (a_size, b_size) = (pair.a.size, pair.b.size);
         let fields = table.schema().fields();
-        let rows: Vec<Vec<ProfileRow>> = cols
+        let sig_opts = if opts.signals {
+            opts.signal.check()?;
+            Some(&opts.signal)
+        } else {
+            None
+        };
+        let per_col: Vec<(Vec<ProfileRow>, Option<Signal>)> = cols
             .par_iter()
             .map(|&i| {
                 let f = &fields[i];
@@ -234,14 +240,17 @@ impl Profile {
                     a_size,
                     b_size,
                     opts.tests,
+                    sig_opts,
                 )
             })
             .collect();
-        let signals = if opts.signals {
-            signal::signals_of(table, pair, &cols, &opts.signal)?
-        } else {
-            Vec::new()
-        };
+        let mut rows = Vec::new();
+        let mut signals = Vec::new();
+        for (r, sg) in per_col {
+            rows.push(r);
+            signals.extend(sg);
+        }
+        signal::sort_signals(&mut signals);
         Ok(Self {
             a_name: pair.a.name.clone(),
             b_name: pair.b.name.clone(),
@@ -299,7 +308,8 @@ fn column_rows(
     a_size: usize,
     b_size: usize,
     tests: bool,
-) -> Vec<ProfileRow> {
+    sig: Option<&SignalOptions>,
+) -> (Vec<ProfileRow>, Option<Signal>) {
     let row = |level: Option<String>, measure, (sa, na): (f64, usize), (sb, nb): (f64, usize)| {
         let (va, vb) = (
             if na > 0 { sa / na as f64 } else { f64::NAN },
@@ -355,29 +365,19 @@ fn column_rows(
             })
             .collect()
     };
+    let kind = col.kind();
     match col {
         Column::Numeric(v) => {
             let (sa, sb) = cohort_sums(a, b, |i| (!v[i].is_nan()).then_some(v[i]));
             let mut r = row(None, Measure::Mean, sa, sb);
-            let xa: Vec<f64> = (0..a.len())
-                .filter(|&i| a[i] && !v[i].is_nan())
-                .map(|i| v[i])
-                .collect();
-            let xb: Vec<f64> = (0..b.len())
-                .filter(|&i| b[i] && !v[i].is_nan())
-                .map(|i| v[i])
-                .collect();
-            // One integer-key sort per side serves the medians and, merged,
-            // the Mann–Whitney ranks.
-            let sorted_keys = |x: &[f64]| {
-                let mut k: Vec<u64> = x.iter().map(|&v| order_key(v)).collect();
-                k.sort_unstable();
-                k
-            };
-            let (ka, kb) = (sorted_keys(&xa), sorted_keys(&xb));
+            // One integer-key sort per side serves the medians, the 70 %
+            // range and, merged, the Mann–Whitney ranks.
+            let (ka, kb) = (signal::sorted_keys(v, a), signal::sorted_keys(v, b));
             r.median_a = sorted_median(&ka);
             r.median_b = sorted_median(&kb);
             if tests {
+                let xa: Vec<f64> = ka.iter().map(|&k| from_order_key(k)).collect();
+                let xb: Vec<f64> = kb.iter().map(|&k| from_order_key(k)).collect();
                 r.test = Some(ProfileTest::Welch);
                 r.p_value = welch_t(&xa, &xb)
                     .ok()
@@ -388,18 +388,24 @@ fn column_rows(
                     .ok()
                     .map(|m| m.p_value);
             }
-            vec![r]
+            let s = sig.and_then(|o| signal::numeric_signal(name, dimension, &ka, &kb, o));
+            (vec![r], s)
         }
         Column::Flag(v) => {
             let (sa, sb) = cohort_sums(a, b, |i| (v[i] != FLAG_MISSING).then(|| f64::from(v[i])));
-            let p = chi_p(
-                &[sa.1 - sa.0 as usize, sa.0 as usize],
-                &[sb.1 - sb.0 as usize, sb.0 as usize],
-            );
-            vec![with_chi(
-                row(Some("true".into()), Measure::Share, sa, sb),
-                p,
-            )]
+            let ca = [sa.1 - sa.0 as usize, sa.0 as usize];
+            let cb = [sb.1 - sb.0 as usize, sb.0 as usize];
+            let p = chi_p(&ca, &cb);
+            let s = sig.and_then(|o| {
+                signal::levels_signal(name, dimension, kind, &signal::flag_labels(), &ca, &cb, o)
+            });
+            (
+                vec![with_chi(
+                    row(Some("true".into()), Measure::Share, sa, sb),
+                    p,
+                )],
+                s,
+            )
         }
         Column::Categorical(cat) => {
             let k = cat.levels().len();
@@ -411,7 +417,10 @@ fn column_rows(
                 }
             }
             let p = if tests { chi_p(&ca, &cb) } else { None };
-            share_rows(cat.levels(), &ca, &cb, &|_| p)
+            let s = sig.and_then(|o| {
+                signal::levels_signal(name, dimension, kind, cat.levels(), &ca, &cb, o)
+            });
+            (share_rows(cat.levels(), &ca, &cb, &|_| p), s)
         }
         Column::TagSet(t) => {
             let k = t.tags().len();
@@ -427,11 +436,15 @@ fn column_rows(
                     cb[tag] += usize::from(b[i]);
                 }
             }
-            share_rows(t.tags(), &ca, &cb, &|l| {
-                chi_p(&[va - ca[l], ca[l]], &[vb - cb[l], cb[l]])
-            })
+            let s = sig.and_then(|o| signal::tag_signal(name, dimension, t, a, b, o));
+            (
+                share_rows(t.tags(), &ca, &cb, &|l| {
+                    chi_p(&[va - ca[l], ca[l]], &[vb - cb[l], cb[l]])
+                }),
+                s,
+            )
         }
-        Column::Date(_) | Column::Text(_) => Vec::new(),
+        Column::Date(_) | Column::Text(_) => (Vec::new(), None),
     }
 }
 

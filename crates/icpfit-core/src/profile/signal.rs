@@ -34,7 +34,9 @@ use crate::error::{Error, Result};
 use crate::evidence::EvidenceLevel;
 use crate::icp::{Criterion, Predicate, Range};
 use crate::rank::{from_order_key, order_key};
-use crate::table::{AccountTable, Column, Dimension, FLAG_MISSING, Kind, MISSING_CODE};
+use crate::table::{
+    AccountTable, Column, Dimension, FLAG_MISSING, Kind, MISSING_CODE, TagSetColumn,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -57,7 +59,8 @@ impl Default for SignalOptions {
 }
 
 impl SignalOptions {
-    fn check(&self) -> Result<()> {
+    /// Both options in range: `coverage` in (0, 1], `min_gap` in [0, 1].
+    pub fn check(&self) -> Result<()> {
         if !(self.coverage > 0.0 && self.coverage <= 1.0) {
             return Err(Error::invalid(
                 "coverage",
@@ -114,6 +117,11 @@ pub struct Signal {
     pub criterion: Criterion,
 }
 
+/// The labels of a flag's two values, by value.
+pub(crate) fn flag_labels() -> [String; 2] {
+    ["false".to_owned(), "true".to_owned()]
+}
+
 /// `⌈coverage · n⌉`, with `coverage · n` rounded to 1e-9 first.
 fn target_count(coverage: f64, n: usize) -> usize {
     ((coverage * n as f64 - 1e-9).ceil().max(0.0) as usize).min(n)
@@ -137,12 +145,17 @@ pub(crate) fn signals_of(
             column_signal(&f.name, f.dimension, &table.columns()[i], &a, &b, opts)
         })
         .collect();
+    sort_signals(&mut out);
+    Ok(out)
+}
+
+/// Strongest gap first, ties by name.
+pub(crate) fn sort_signals(out: &mut [Signal]) {
     out.sort_by(|x, y| {
         y.gap
             .total_cmp(&x.gap)
             .then_with(|| x.attribute.cmp(&y.attribute))
     });
-    Ok(out)
 }
 
 /// The 70 % signal of every attribute column (role attribute), strongest gap
@@ -258,18 +271,173 @@ fn level_cover(counts: &[usize], target: usize) -> Vec<usize> {
     out
 }
 
-/// The shortest window of `k` consecutive sorted values: its bounds (lowest
-/// on ties). `sorted` non-empty, `1 ≤ k ≤ len`.
-pub(crate) fn shortest_interval(sorted: &[f64], k: usize) -> (f64, f64) {
-    let k = k.clamp(1, sorted.len());
-    let mut best = (sorted[0], sorted[k - 1]);
-    for i in 1..=sorted.len() - k {
-        let (lo, hi) = (sorted[i], sorted[i + k - 1]);
-        if hi - lo < best.1 - best.0 {
-            best = (lo, hi);
+/// The cover of per-level counts of A and B (known values only): a
+/// categorical column's levels or a flag's `false` / `true`.
+pub(crate) fn levels_signal(
+    name: &str,
+    dim: Dimension,
+    kind: Kind,
+    labels: &[String],
+    ca: &[usize],
+    cb: &[usize],
+    opts: &SignalOptions,
+) -> Option<Signal> {
+    let (n_a, n_b) = (ca.iter().sum::<usize>(), cb.iter().sum::<usize>());
+    if n_a == 0 || n_b == 0 {
+        return None;
+    }
+    let cover = level_cover(ca, target_count(opts.coverage, n_a));
+    let in_a = cover.iter().map(|&l| ca[l]).sum();
+    let in_b = cover.iter().map(|&l| cb[l]).sum();
+    let total = ca.iter().filter(|&&c| c > 0).count();
+    let levels: Vec<String> = cover.iter().map(|&l| labels[l].clone()).collect();
+    let crit_name = format!("{name}_70");
+    let crit = match kind {
+        Kind::Flag if cover.len() == 1 => {
+            Criterion::new(crit_name, name, Predicate::Flag(cover[0] == 1))
+        }
+        Kind::Flag => Criterion::new(crit_name, name, Predicate::IsMissing(false)),
+        _ => Criterion::new(crit_name, name, Predicate::In(levels.clone())),
+    };
+    Some(finish(
+        name,
+        dim,
+        kind,
+        levels,
+        None,
+        total,
+        (in_a, n_a),
+        (in_b, n_b),
+        true,
+        crit,
+        opts,
+    ))
+}
+
+/// The shortest-interval cover of a numeric column from A's and B's known
+/// values as ascending [`order_key`]s.
+pub(crate) fn numeric_signal(
+    name: &str,
+    dim: Dimension,
+    ka: &[u64],
+    kb: &[u64],
+    opts: &SignalOptions,
+) -> Option<Signal> {
+    if ka.is_empty() || kb.is_empty() {
+        return None;
+    }
+    let k = target_count(opts.coverage, ka.len()).clamp(1, ka.len());
+    let mut best = 0;
+    let mut width = from_order_key(ka[k - 1]) - from_order_key(ka[0]);
+    for i in 1..=ka.len() - k {
+        let w = from_order_key(ka[i + k - 1]) - from_order_key(ka[i]);
+        if w < width {
+            (best, width) = (i, w);
         }
     }
-    best
+    let (klo, khi) = (ka[best], ka[best + k - 1]);
+    let count =
+        |keys: &[u64]| keys.partition_point(|&x| x <= khi) - keys.partition_point(|&x| x < klo);
+    let range = Range::closed(Some(from_order_key(klo)), Some(from_order_key(khi)));
+    let crit = Criterion::new(format!("{name}_70"), name, Predicate::Range(range.clone()));
+    Some(finish(
+        name,
+        dim,
+        Kind::Numeric,
+        Vec::new(),
+        Some(range),
+        1,
+        (count(ka), ka.len()),
+        (count(kb), kb.len()),
+        true,
+        crit,
+        opts,
+    ))
+}
+
+/// Ascending [`order_key`]s of the known values of `v` in a cohort.
+pub(crate) fn sorted_keys(v: &[f64], rows: &[bool]) -> Vec<u64> {
+    let mut k: Vec<u64> = (0..v.len())
+        .filter(|&i| rows[i] && !v[i].is_nan())
+        .map(|i| order_key(v[i]))
+        .collect();
+    k.sort_unstable();
+    k
+}
+
+/// The greedy tag cover (see the module doc).
+pub(crate) fn tag_signal(
+    name: &str,
+    dim: Dimension,
+    t: &TagSetColumn,
+    a: &[bool],
+    b: &[bool],
+    opts: &SignalOptions,
+) -> Option<Signal> {
+    let kind = Kind::TagSet;
+    let rows_a: Vec<usize> = (0..a.len()).filter(|&i| a[i] && t.valid().get(i)).collect();
+    let rows_b: Vec<usize> = (0..b.len()).filter(|&i| b[i] && t.valid().get(i)).collect();
+    if rows_a.is_empty() || rows_b.is_empty() {
+        return None;
+    }
+    let k = t.tags().len();
+    let target = target_count(opts.coverage, rows_a.len());
+    let mut covered = vec![false; rows_a.len()];
+    let mut n_cov = 0;
+    let mut chosen: Vec<usize> = Vec::new();
+    let present = {
+        let mut p = vec![false; k];
+        for &i in &rows_a {
+            for tag in t.row_tags(i) {
+                p[tag] = true;
+            }
+        }
+        p.iter().filter(|&&x| x).count()
+    };
+    while n_cov < target {
+        let mut gain = vec![0usize; k];
+        for (j, &i) in rows_a.iter().enumerate() {
+            if !covered[j] {
+                for tag in t.row_tags(i) {
+                    gain[tag] += 1;
+                }
+            }
+        }
+        let best = (0..k).max_by(|&x, &y| gain[x].cmp(&gain[y]).then(y.cmp(&x)));
+        match best {
+            Some(tag) if gain[tag] > 0 => {
+                chosen.push(tag);
+                for (j, &i) in rows_a.iter().enumerate() {
+                    if !covered[j] && t.has(i, tag) {
+                        covered[j] = true;
+                        n_cov += 1;
+                    }
+                }
+            }
+            _ => break,
+        }
+    }
+    let has_any = |i: usize| chosen.iter().any(|&tag| t.has(i, tag));
+    let in_b = rows_b.iter().filter(|&&i| has_any(i)).count();
+    let levels: Vec<String> = chosen.iter().map(|&x| t.tags()[x].clone()).collect();
+    let crit = Criterion::new(
+        format!("{name}_70"),
+        name,
+        Predicate::HasAny(levels.clone()),
+    );
+    Some(finish(
+        name,
+        dim,
+        kind,
+        levels,
+        None,
+        present,
+        (n_cov, rows_a.len()),
+        (in_b, rows_b.len()),
+        n_cov >= target,
+        crit,
+        opts,
+    ))
 }
 
 fn column_signal(
@@ -281,8 +449,7 @@ fn column_signal(
     opts: &SignalOptions,
 ) -> Option<Signal> {
     let kind = col.kind();
-    let by_codes = |labels: &[String], code: &dyn Fn(usize) -> u32| {
-        let k = labels.len();
+    let counts = |k: usize, code: &dyn Fn(usize) -> u32| {
         let (mut ca, mut cb) = (vec![0usize; k], vec![0usize; k]);
         for i in 0..a.len() {
             if !(a[i] || b[i]) {
@@ -294,145 +461,27 @@ fn column_signal(
                 cb[c as usize] += usize::from(b[i]);
             }
         }
-        let (n_a, n_b) = (ca.iter().sum::<usize>(), cb.iter().sum::<usize>());
-        if n_a == 0 || n_b == 0 {
-            return None;
-        }
-        let cover = level_cover(&ca, target_count(opts.coverage, n_a));
-        let in_a = cover.iter().map(|&l| ca[l]).sum();
-        let in_b = cover.iter().map(|&l| cb[l]).sum();
-        let total = ca.iter().filter(|&&c| c > 0).count();
-        Some((cover, (in_a, n_a), (in_b, n_b), total))
+        (ca, cb)
     };
     match col {
         Column::Categorical(cat) => {
-            let (cover, sa, sb, total) = by_codes(cat.levels(), &|i| cat.codes()[i])?;
-            let levels: Vec<String> = cover.iter().map(|&l| cat.levels()[l].clone()).collect();
-            let crit = Criterion::new(format!("{name}_70"), name, Predicate::In(levels.clone()));
-            Some(finish(
-                name, dim, kind, levels, None, total, sa, sb, true, crit, opts,
-            ))
+            let (ca, cb) = counts(cat.levels().len(), &|i| cat.codes()[i]);
+            levels_signal(name, dim, kind, cat.levels(), &ca, &cb, opts)
         }
         Column::Flag(v) => {
-            let labels = ["false".to_owned(), "true".to_owned()];
-            let (cover, sa, sb, total) = by_codes(&labels, &|i| {
+            let (ca, cb) = counts(2, &|i| {
                 if v[i] == FLAG_MISSING {
                     MISSING_CODE
                 } else {
                     u32::from(v[i])
                 }
-            })?;
-            let levels: Vec<String> = cover.iter().map(|&l| labels[l].clone()).collect();
-            let crit = if cover.len() == 1 {
-                Criterion::new(format!("{name}_70"), name, Predicate::Flag(cover[0] == 1))
-            } else {
-                Criterion::new(format!("{name}_70"), name, Predicate::IsMissing(false))
-            };
-            Some(finish(
-                name, dim, kind, levels, None, total, sa, sb, true, crit, opts,
-            ))
+            });
+            levels_signal(name, dim, kind, &flag_labels(), &ca, &cb, opts)
         }
         Column::Numeric(v) => {
-            let mut xa: Vec<f64> = (0..a.len())
-                .filter(|&i| a[i] && !v[i].is_nan())
-                .map(|i| v[i])
-                .collect();
-            let n_b = (0..b.len()).filter(|&i| b[i] && !v[i].is_nan()).count();
-            if xa.is_empty() || n_b == 0 {
-                return None;
-            }
-            let mut keys: Vec<u64> = xa.iter().map(|&x| order_key(x)).collect();
-            keys.sort_unstable();
-            for (x, k) in xa.iter_mut().zip(&keys) {
-                *x = from_order_key(*k);
-            }
-            let (lo, hi) = shortest_interval(&xa, target_count(opts.coverage, xa.len()));
-            let inside = |x: f64| x >= lo && x <= hi;
-            let in_a = xa.iter().filter(|&&x| inside(x)).count();
-            let in_b = (0..b.len())
-                .filter(|&i| b[i] && !v[i].is_nan() && inside(v[i]))
-                .count();
-            let range = Range::closed(Some(lo), Some(hi));
-            let crit = Criterion::new(format!("{name}_70"), name, Predicate::Range(range.clone()));
-            Some(finish(
-                name,
-                dim,
-                kind,
-                Vec::new(),
-                Some(range),
-                1,
-                (in_a, xa.len()),
-                (in_b, n_b),
-                true,
-                crit,
-                opts,
-            ))
+            numeric_signal(name, dim, &sorted_keys(v, a), &sorted_keys(v, b), opts)
         }
-        Column::TagSet(t) => {
-            let rows_a: Vec<usize> = (0..a.len()).filter(|&i| a[i] && t.valid().get(i)).collect();
-            let rows_b: Vec<usize> = (0..b.len()).filter(|&i| b[i] && t.valid().get(i)).collect();
-            if rows_a.is_empty() || rows_b.is_empty() {
-                return None;
-            }
-            let k = t.tags().len();
-            let target = target_count(opts.coverage, rows_a.len());
-            let mut covered = vec![false; rows_a.len()];
-            let mut n_cov = 0;
-            let mut chosen: Vec<usize> = Vec::new();
-            let present = {
-                let mut p = vec![false; k];
-                for &i in &rows_a {
-                    for tag in t.row_tags(i) {
-                        p[tag] = true;
-                    }
-                }
-                p.iter().filter(|&&x| x).count()
-            };
-            while n_cov < target {
-                let mut gain = vec![0usize; k];
-                for (j, &i) in rows_a.iter().enumerate() {
-                    if !covered[j] {
-                        for tag in t.row_tags(i) {
-                            gain[tag] += 1;
-                        }
-                    }
-                }
-                let best = (0..k).max_by(|&x, &y| gain[x].cmp(&gain[y]).then(y.cmp(&x)));
-                match best {
-                    Some(tag) if gain[tag] > 0 => {
-                        chosen.push(tag);
-                        for (j, &i) in rows_a.iter().enumerate() {
-                            if !covered[j] && t.has(i, tag) {
-                                covered[j] = true;
-                                n_cov += 1;
-                            }
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            let has_any = |i: usize| chosen.iter().any(|&tag| t.has(i, tag));
-            let in_b = rows_b.iter().filter(|&&i| has_any(i)).count();
-            let levels: Vec<String> = chosen.iter().map(|&x| t.tags()[x].clone()).collect();
-            let crit = Criterion::new(
-                format!("{name}_70"),
-                name,
-                Predicate::HasAny(levels.clone()),
-            );
-            Some(finish(
-                name,
-                dim,
-                kind,
-                levels,
-                None,
-                present,
-                (n_cov, rows_a.len()),
-                (in_b, rows_b.len()),
-                n_cov >= target,
-                crit,
-                opts,
-            ))
-        }
+        Column::TagSet(t) => tag_signal(name, dim, t, a, b, opts),
         Column::Date(_) | Column::Text(_) => None,
     }
 }
@@ -504,8 +553,6 @@ mod tests {
         assert_eq!(s.coverage_a, 0.7);
         assert_eq!(s.coverage_b, 0.1, "only 350 of the rest");
         assert!(s.strong);
-        assert_eq!(shortest_interval(&[1.0, 2.0, 3.0], 3), (1.0, 3.0));
-        assert_eq!(shortest_interval(&[1.0, 2.0, 3.0, 4.0], 2), (1.0, 2.0));
     }
 
     #[test]
