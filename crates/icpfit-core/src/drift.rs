@@ -23,6 +23,13 @@
 //! contribute 0. Bands: < 0.1 stable, 0.1–0.25 moderate, > 0.25 significant
 //! ([`PsiBand`]). Attributes are listed by PSI, largest first.
 //!
+//! Each attribute also carries the PSI expected from sampling alone and the
+//! χ² p-value of its PSI ([`crate::stats::psi()`], "sampling noise"), with
+//! Benjamini–Hochberg q-values over the attributes; `beyond_noise` is
+//! `q < 0.05`. A many-level column compared on a small pipeline can land in
+//! the moderate band by chance alone: the review should say so rather than
+//! call it drift.
+//!
 //! # ICP conformance ([`conformance`])
 //!
 //! For the closed deals of one close quarter (default: the latest in the
@@ -40,7 +47,7 @@ use crate::outcome::{DealOutcome, OutcomeMap, parse_column};
 use crate::score::FitScores;
 use crate::signals::account_label;
 use crate::stats::binning::{bin_codes, quantile_cuts};
-use crate::stats::{PSI_SMOOTHING, PsiBand, psi};
+use crate::stats::{PSI_SMOOTHING, PsiBand, benjamini_hochberg, psi};
 use crate::table::{AccountTable, Column, DATE_MISSING, FLAG_MISSING, MISSING_CODE, Role};
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +109,14 @@ pub struct AttributeDrift {
     pub bins: Vec<DriftBin>,
     /// The bin that contributes most.
     pub top_bin: String,
+    /// PSI expected from sampling alone.
+    pub sampling_psi: f64,
+    /// χ² p-value of the PSI (no shift as the null).
+    pub p_value: f64,
+    /// Benjamini–Hochberg q-value over the report's attributes.
+    pub q_value: f64,
+    /// `q_value < 0.05`: more shift than sampling explains.
+    pub beyond_noise: bool,
 }
 
 /// PSI of every attribute.
@@ -174,6 +189,10 @@ fn attribute(
         band: p.band,
         bins,
         top_bin,
+        sampling_psi: p.sampling_psi,
+        p_value: p.p_value,
+        q_value: f64::NAN,
+        beyond_noise: false,
     })
 }
 
@@ -351,6 +370,11 @@ pub fn psi_drift(
                 format!("{} columns are not compared", other.kind()),
             )),
         }
+    }
+    let p: Vec<f64> = attributes.iter().map(|a| a.p_value).collect();
+    for (a, q) in attributes.iter_mut().zip(benjamini_hochberg(&p)?) {
+        a.q_value = q;
+        a.beyond_noise = q < 0.05;
     }
     attributes.sort_by(|a, b| b.psi.total_cmp(&a.psi));
     Ok(DriftReport {
@@ -618,6 +642,21 @@ mod tests {
         let won = outcome_cohorts(&t, "outcome").unwrap().won;
         let same = psi_drift(&t, &won, &won, &DriftOptions::default()).unwrap();
         assert!(same.attributes.iter().all(|a| a.psi.abs() < 1e-12));
+        assert!(
+            same.attributes
+                .iter()
+                .all(|a| a.p_value == 1.0 && !a.beyond_noise)
+        );
+        // 20 vs 20 accounts over 10 bins: a significant-band PSI (1.29)
+        // that sampling alone could give (expected 0.9, p = 0.17); the
+        // industry shift (a level only in the pipeline) is beyond noise.
+        assert!(!size.beyond_noise && (size.sampling_psi - 0.9).abs() < 1e-12);
+        assert!(
+            size.p_value > 0.1 && size.p_value < 0.25,
+            "{}",
+            size.p_value
+        );
+        assert!(d.get("industry").unwrap().beyond_noise);
         assert_eq!(same.in_band(PsiBand::Stable).len(), same.attributes.len());
     }
 
@@ -708,9 +747,30 @@ mod tests {
         let s = generate(&SynthConfig::new(60_000, 9)).unwrap();
         let d = pipeline_drift(&s.table, "outcome", &DriftOptions::default()).unwrap();
         let psi = |a: &str| d.get(a).unwrap().psi;
-        for noise in ["noise_score", "noise_flag", "region"] {
+        for noise in ["noise_score", "noise_flag", "region", "noise_segment"] {
             assert!(psi(noise) < 0.02, "{noise}: {}", psi(noise));
+            assert!(d.get(noise).unwrap().p_value > 0.001, "{noise}");
         }
+        for driver in [
+            "industry",
+            "employees",
+            "tech_stack has Snowflake",
+            "lead_source",
+        ] {
+            assert!(d.get(driver).unwrap().beyond_noise, "{driver}");
+        }
+        // On a small sample, a 40-level noise column can look like moderate
+        // drift; the sampling PSI and the p-value tell it apart.
+        let small = generate(&SynthConfig::new(3_500, 20_261_126)).unwrap();
+        let ds = pipeline_drift(&small.table, "outcome", &DriftOptions::default()).unwrap();
+        let ns = ds.get("noise_segment").unwrap();
+        assert!(
+            ns.psi < 2.5 * ns.sampling_psi,
+            "{} vs sampling {}",
+            ns.psi,
+            ns.sampling_psi
+        );
+        assert!(!ns.beyond_noise, "q = {}", ns.q_value);
         assert!(psi("industry") > psi("region"));
         assert!(psi("employees") > 0.05, "employees {}", psi("employees"));
         assert!(d.get("tech_stack has Snowflake").is_some());

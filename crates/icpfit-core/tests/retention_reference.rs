@@ -52,6 +52,18 @@ fn psi_matches_numpy() {
         let (e, a) = (nums(&case["expected"]), nums(&case["actual"]));
         let r = psi(&e, &a, num(&case["smoothing"])).unwrap();
         close(&format!("psi case {k}"), r.psi, num(&case["psi"]));
+        close(
+            &format!("psi case {k} statistic"),
+            r.statistic,
+            num(&case["statistic"]),
+        );
+        assert_eq!(r.dof as u64, case["dof"].as_u64().unwrap());
+        close(&format!("psi case {k} p"), r.p_value, num(&case["p_value"]));
+        close(
+            &format!("psi case {k} sampling"),
+            r.sampling_psi,
+            num(&case["sampling_psi"]),
+        );
         for (j, (b, t)) in r.bins.iter().zip(nums(&case["terms"])).enumerate() {
             close(&format!("psi case {k} bin {j}"), b.contribution, t);
         }

@@ -10,7 +10,9 @@ Writes ``crates/icpfit-core/tests/fixtures/retention_reference.json``:
 
 * ``psi``: bin counts (with empty bins) and the population stability index
   ``sum((q - p) * log(q / p))`` of the shares after adding ``smoothing`` to
-  every bin (numpy);
+  every bin (numpy), its chi-square statistic ``psi * ne * na / (ne + na)``
+  with ``scipy.stats.chi2.sf`` on ``k - 1`` degrees of freedom and the
+  sampling PSI ``(k - 1) * (1/ne + 1/na)``;
 * ``kappa``: paired 3-class labels and ``sklearn.metrics.cohen_kappa_score``;
 * ``trend``: r x c tables with scores and
   ``statsmodels Table(t, shift_zeros=False).test_ordinal_association``;
@@ -73,11 +75,24 @@ def enc(x):
 
 def psi_cases(rng):
     cases = []
-    for k, smoothing in [(10, 0.5), (5, 0.5), (12, 1.0), (4, 0.0), (20, 0.5)]:
+    for k, smoothing, null in [
+        (10, 0.5, False),
+        (5, 0.5, False),
+        (12, 1.0, False),
+        (4, 0.0, False),
+        (20, 0.5, False),
+        (8, 0.5, True),
+        (6, 0.5, True),
+    ]:
         low = 0 if smoothing > 0 else 1  # without smoothing, no one-sided empty bin
         e = rng.integers(low, 60, size=k).astype(float)
         a = rng.integers(low, 60, size=k).astype(float)
-        if smoothing > 0:
+        if null:  # same population: a moderate p-value, not a far tail
+            e = rng.integers(20, 200, size=k).astype(float)
+            a = rng.multinomial(300, e / e.sum()).astype(float)
+        if null:
+            pass
+        elif smoothing > 0:
             e[rng.integers(0, k)] = 0.0  # an empty bin on one side
         else:
             both = rng.integers(0, k)
@@ -86,6 +101,9 @@ def psi_cases(rng):
         p, q = es / es.sum(), as_ / as_.sum()
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where((es == 0) & (as_ == 0), 0.0, (q - p) * np.log(q / p))
+        ne, na = e.sum(), a.sum()
+        dof = int(((e > 0) | (a > 0)).sum()) - 1
+        stat = terms.sum() * ne * na / (ne + na)
         cases.append(
             {
                 "expected": e,
@@ -93,6 +111,10 @@ def psi_cases(rng):
                 "smoothing": smoothing,
                 "terms": terms,
                 "psi": terms.sum(),
+                "statistic": stat,
+                "dof": dof,
+                "p_value": scipy.stats.chi2.sf(stat, dof),
+                "sampling_psi": dof * (1 / ne + 1 / na),
             }
         )
     return cases

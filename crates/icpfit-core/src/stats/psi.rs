@@ -28,6 +28,20 @@
 //! contribute exactly 0. With `s = 0` a bin empty on exactly one side is an
 //! [`Error::InvalidArgument`]; a bin empty on both sides still contributes 0.
 //!
+//! # Sampling noise
+//!
+//! Two samples from the *same* population still differ by chance, and PSI
+//! grows with the number of bins and shrinks with the sample sizes. With
+//! `n_e = Σ e_i`, `n_a = Σ a_i` (raw counts) and `k` bins non-empty on at
+//! least one side, PSI is a Jeffreys divergence, and to second order
+//! `PSI · n_e·n_a / (n_e + n_a)` is the two-sample χ² statistic, so under
+//! "no shift" it is approximately `χ²(k − 1)`. [`Psi::statistic`] is that
+//! product, [`Psi::p_value`] its upper χ² tail, and [`Psi::sampling_psi`]
+//! `= (k − 1)(1/n_e + 1/n_a)` the PSI expected from sampling alone (the
+//! χ² mean scaled back). A PSI in the moderate band from a few hundred
+//! accounts over 40 levels can be pure noise; the p-value says so. The
+//! approximation is asymptotic (it wants most expected counts ≥ 5).
+//!
 //! Reference: the formula above in numpy
 //! (`np.sum((q - p) * np.log(q / p))` on the smoothed shares),
 //! `python/tests/reference/fixtures_retention.py`.
@@ -108,6 +122,14 @@ pub struct Psi {
     pub bins: Vec<PsiBin>,
     /// The smoothing used.
     pub smoothing: f64,
+    /// `PSI · n_e·n_a / (n_e + n_a)`, ≈ χ²(k − 1) under no shift.
+    pub statistic: f64,
+    /// Degrees of freedom `k − 1` (`k` bins non-empty on either side).
+    pub dof: usize,
+    /// Upper χ² tail of `statistic` (1 when `dof = 0`).
+    pub p_value: f64,
+    /// PSI expected from sampling alone, `(k − 1)(1/n_e + 1/n_a)`.
+    pub sampling_psi: f64,
 }
 
 /// Population stability index of `actual` against `expected` bin counts (see
@@ -183,11 +205,27 @@ pub fn psi(expected: &[f64], actual: &[f64], smoothing: f64) -> Result<Psi> {
             contribution,
         });
     }
+    let (ne, na): (f64, f64) = (expected.iter().sum(), actual.iter().sum());
+    let k = expected
+        .iter()
+        .zip(actual)
+        .filter(|(e, a)| **e > 0.0 || **a > 0.0)
+        .count();
+    let dof = k.saturating_sub(1);
+    let statistic = total * ne * na / (ne + na);
     Ok(Psi {
         psi: total,
         band: PsiBand::of(total),
         bins,
         smoothing,
+        statistic,
+        dof,
+        p_value: if dof == 0 {
+            1.0
+        } else {
+            crate::stats::association::chi2_sf(statistic, dof as f64)
+        },
+        sampling_psi: dof as f64 * (1.0 / ne + 1.0 / na),
     })
 }
 
@@ -212,6 +250,13 @@ mod tests {
         // Symmetric.
         let s = psi(&[80.0, 20.0], &[50.0, 50.0], 0.0).unwrap();
         assert!((s.psi - r.psi).abs() < 1e-15);
+        // Sampling noise: 2 bins, 100 vs 100.
+        assert_eq!(r.dof, 1);
+        assert!((r.statistic - r.psi * 50.0).abs() < 1e-12);
+        assert!((r.sampling_psi - 0.02).abs() < 1e-15);
+        assert!(r.p_value < 1e-4);
+        let one = psi(&[5.0, 0.0], &[7.0, 0.0], 0.0).unwrap();
+        assert_eq!((one.dof, one.p_value), (0, 1.0));
     }
 
     #[test]
