@@ -689,7 +689,8 @@ impl FitEconomics {
     /// # Errors
     /// Invalid options; an assumed bad-fit share outside `[0, 1)`; a
     /// grouping of another length than the table; unknown or mistyped ARR
-    /// columns; no customer at all ([`Error::InsufficientData`]).
+    /// columns; no customer at all, or (with tags or a mask) no customer
+    /// with a fit group ([`Error::InsufficientData`]).
     pub fn new(
         table: &AccountTable,
         columns: &RetentionColumns,
@@ -1031,6 +1032,9 @@ impl fmt::Display for FitEconomics {
             writeln!(f, "  {}", self.source_note)?;
         }
         for m in &self.models {
+            if m.group == FitGroup::Near && self.mix.near == 0.0 && !m.measured {
+                continue;
+            }
             writeln!(
                 f,
                 "  {:<5} churn {:>5.1}%  expansion {:>5.1}%  NRR {:>6.1}%{}",

@@ -77,14 +77,27 @@ fn tag_index(t: FitTag) -> usize {
     }
 }
 
-/// Columns counting AE-committed use cases and the active ones.
+/// Where the AE-committed use-case signal is read from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UseCaseColumns {
-    /// Numeric column: committed use cases now active at day 90.
-    pub active: String,
-    /// Numeric column: use cases the AE committed (optional; with it, "all
-    /// committed active" counts as on plan even when only one was committed).
-    pub committed: Option<String>,
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum UseCaseColumns {
+    /// Counts (seed 004's table): 2+ active is on plan, 1 partial, 0 none.
+    Counts {
+        /// Numeric column: committed use cases now active at day 90.
+        active: String,
+        /// Numeric column: use cases the AE committed (optional; with it,
+        /// "all committed active" is on plan even when only one was
+        /// committed).
+        committed: Option<String>,
+    },
+    /// A share (0–1) of the committed use cases that are active: at or
+    /// above `on_plan` is on plan, 0 is none, in between partial.
+    Share {
+        /// Numeric column: the share.
+        column: String,
+        /// Share that is on plan (in (0, 1]; e.g. 0.5).
+        on_plan: f64,
+    },
 }
 
 /// Points each signal reading adds (see the module doc).
@@ -176,9 +189,14 @@ impl FitTagRule {
         let keep = |c: Option<String>| c.filter(|n| has(n));
         let d = Self::default();
         let use_cases = if has("use_cases_active") {
-            Some(UseCaseColumns {
+            Some(UseCaseColumns::Counts {
                 active: "use_cases_active".into(),
                 committed: has("use_cases_committed").then(|| "use_cases_committed".into()),
+            })
+        } else if has("use_cases_active_share") {
+            Some(UseCaseColumns::Share {
+                column: "use_cases_active_share".into(),
+                on_plan: 0.5,
             })
         } else {
             None
@@ -194,8 +212,16 @@ impl FitTagRule {
     }
 
     /// Checks the thresholds: `strong_min > near_min`, a finite adoption
-    /// threshold.
+    /// threshold, a use-case `on_plan` share in (0, 1].
     pub fn check(&self) -> Result<()> {
+        if let Some(UseCaseColumns::Share { on_plan, .. }) = &self.use_cases
+            && !(*on_plan > 0.0 && *on_plan <= 1.0)
+        {
+            return Err(Error::invalid(
+                "use_cases.on_plan",
+                format!("{on_plan} must lie in (0, 1]"),
+            ));
+        }
         if self.strong_min <= self.near_min {
             return Err(Error::invalid(
                 "strong_min",
@@ -372,6 +398,9 @@ pub struct FitTags {
     pub close_date: Vec<i32>,
     /// Whether the use-case signal could be measured at all.
     pub use_cases_measurable: bool,
+    /// Signals without a column: not measurable from this data (they add
+    /// no points and every reason says so).
+    pub not_measurable: Vec<Signal>,
     /// Tag counts.
     pub distribution: TagDistribution,
 }
@@ -506,16 +535,27 @@ pub fn compute_tags(
             "an as-of date needs the rule's close-date column",
         ));
     }
-    let (uc_active, uc_committed) = match &rule.use_cases {
-        Some(u) => (
-            Some(table.numeric(&u.active)?),
-            u.committed
-                .as_deref()
-                .map(|c| table.numeric(c))
-                .transpose()?,
+    let (uc_active, uc_committed, uc_share) = match &rule.use_cases {
+        Some(UseCaseColumns::Counts { active, committed }) => (
+            Some(table.numeric(active)?),
+            committed.as_deref().map(|c| table.numeric(c)).transpose()?,
+            None,
         ),
-        None => (None, None),
+        Some(UseCaseColumns::Share { column, on_plan }) => {
+            (Some(table.numeric(column)?), None, Some(*on_plan))
+        }
+        None => (None, None, None),
     };
+    let mut not_measurable = Vec::new();
+    for (signal, present) in [
+        (Signal::Adoption, adoption.is_some()),
+        (Signal::Champion, champion.is_some()),
+        (Signal::UseCases, uc_active.is_some()),
+    ] {
+        if !present {
+            not_measurable.push(signal);
+        }
+    }
     let p = &rule.points;
     let mut out = FitTags {
         rule: rule.clone(),
@@ -529,6 +569,7 @@ pub fn compute_tags(
         use_cases: vec![UseCaseState::NotMeasurable; n],
         close_date: close.map_or_else(|| vec![DATE_MISSING; n], <[i32]>::to_vec),
         use_cases_measurable: uc_active.is_some(),
+        not_measurable,
         distribution: TagDistribution::new(&[], None)?,
     };
     for i in 0..n {
@@ -543,6 +584,16 @@ pub fn compute_tags(
         out.use_cases[i] = match uc_active {
             None => UseCaseState::NotMeasurable,
             Some(a) if a[i].is_nan() => UseCaseState::Missing,
+            Some(a) if uc_share.is_some() => {
+                let on_plan = uc_share.unwrap_or(1.0);
+                if a[i] >= on_plan {
+                    UseCaseState::OnPlan
+                } else if a[i] > 0.0 {
+                    UseCaseState::Partial
+                } else {
+                    UseCaseState::None
+                }
+            }
             Some(a) => {
                 let committed = uc_committed.map_or(f64::NAN, |c| c[i]);
                 if a[i] >= 2.0 || (a[i] >= 1.0 && committed > 0.0 && a[i] >= committed) {
@@ -702,11 +753,12 @@ impl FitTags {
             ),
             UseCaseState::Missing => ("AE-committed use cases active: missing".to_owned(), 0),
             UseCaseState::OnPlan => (
-                "AE-committed use cases active: 2+ or all".to_owned(),
+                "AE-committed use cases active: on plan (2+, or all / the on-plan share)"
+                    .to_owned(),
                 p.use_cases_on_plan,
             ),
             UseCaseState::Partial => (
-                "AE-committed use cases active: one".to_owned(),
+                "AE-committed use cases active: partly (one)".to_owned(),
                 p.use_cases_partial,
             ),
             UseCaseState::None => (

@@ -149,6 +149,40 @@ fn tiers_from_the_score_engine_and_use_cases() {
     assert_eq!(tags.tier[1], Some(Tier::C));
     assert!(tags.reasons(1).unwrap()[0].reading.contains("(tier C)"));
     assert!(tags.use_cases_measurable);
+    assert!(tags.not_measurable.is_empty());
+
+    // A share column instead of counts.
+    let t = AccountTable::from_csv_reader(
+        &b"employees,outcome,use_cases_active_share\n500,won,0.6\n500,won,0.2\n500,won,0\n500,won,\n"[..],
+        &CsvOptions::default(),
+    )
+    .unwrap();
+    let rule = FitTagRule::for_table(&t);
+    assert!(matches!(
+        rule.use_cases,
+        Some(UseCaseColumns::Share { on_plan: 0.5, .. })
+    ));
+    let fit = Fit::from_mask(Bitmap::new(4, true));
+    let tags = compute_tags(&t, &rule, IcpMatchSource::Fit(&fit), None).unwrap();
+    assert_eq!(
+        tags.use_cases,
+        [
+            UseCaseState::OnPlan,
+            UseCaseState::Partial,
+            UseCaseState::None,
+            UseCaseState::Missing
+        ]
+    );
+    assert_eq!(tags.points, [3, 2, 0, 2]);
+    assert_eq!(tags.not_measurable, [Signal::Adoption, Signal::Champion]);
+    let bad = FitTagRule {
+        use_cases: Some(UseCaseColumns::Share {
+            column: "use_cases_active_share".into(),
+            on_plan: 0.0,
+        }),
+        ..rule
+    };
+    assert!(compute_tags(&t, &bad, IcpMatchSource::Fit(&fit), None).is_err());
 }
 
 #[test]
