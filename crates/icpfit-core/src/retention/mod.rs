@@ -74,7 +74,7 @@
 #[cfg(test)]
 mod tests;
 
-use crate::cohort::{SegmentBy, Segmentation};
+use crate::cohort::{Cohort, SegmentBy, Segmentation};
 use crate::error::{Error, Result};
 use crate::evidence::EvidenceLevel;
 use crate::losses::Fit;
@@ -172,6 +172,29 @@ pub fn by_segments(
         }
     }
     Ok(out)
+}
+
+/// [`by_segments`] over the rows of a cohort only — seed 004's churn cohort
+/// ("accounts that closed in the previous 12–18 months", e.g. a
+/// [`crate::cohort::quarter_cohort`] of close quarters), or this quarter's
+/// deals.
+///
+/// # Errors
+/// As [`by_segments`]; a cohort of another length than the table.
+pub fn by_segments_within(
+    table: &AccountTable,
+    cohort: &Cohort,
+    columns: &[&str],
+    metrics: &SegmentMetrics,
+) -> Result<SegmentBreakdown> {
+    if cohort.n_rows() != table.n_rows() {
+        return Err(Error::LengthMismatch {
+            what: format!("cohort `{}`", cohort.name),
+            expected: table.n_rows(),
+            found: cohort.n_rows(),
+        });
+    }
+    by_segments(&table.take(&cohort.indices())?, columns, metrics)
 }
 
 /// Starting and current ARR columns.
@@ -783,18 +806,21 @@ impl FitEconomics {
             measured: true,
         };
         let modelled = |group: FitGroup, c: f64, e: f64, base: &GroupRetention| {
-            let (c, e) = (c.clamp(0.0, 1.0), e.clamp(0.0, 1.0));
+            // A rate of the retained is NaN when every customer churned: it
+            // then plays no part ((1 − c) = 0), so read it as 0.
+            let nz = |x: f64| if x.is_nan() { 0.0 } else { x };
+            let (c, e) = (c.clamp(0.0, 1.0), nz(e).clamp(0.0, 1.0));
             GroupModel {
                 group,
                 churn: c,
                 expansion: e,
-                contraction: base.contraction_rate,
+                contraction: nz(base.contraction_rate),
                 uplift: base.mean_uplift,
                 depth: base.mean_contraction,
                 nrr: modelled_nrr(
                     c,
                     e,
-                    base.contraction_rate,
+                    nz(base.contraction_rate),
                     base.mean_uplift,
                     base.mean_contraction,
                 ),

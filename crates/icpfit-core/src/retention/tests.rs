@@ -253,6 +253,33 @@ fn breakdown_lists_what_it_cannot_measure() {
     let nm: Vec<&str> = b.not_measurable.iter().map(|n| n.what.as_str()).collect();
     assert_eq!(nm, ["nope", "id"]);
     assert!(b.not_measurable[0].reason.contains("no such column"));
+    // Within a cohort: the bad-fit rows only.
+    let fit = fit_of(&t);
+    let bad = crate::cohort::Cohort::from_mask("bad", &fit.fit.not().to_bools());
+    let w = by_segments_within(&t, &bad, &["fit"], &SegmentMetrics::for_table(&t)).unwrap();
+    assert_eq!(w.tables.len(), 0, "one segment left: not measurable");
+    assert_eq!(w.not_measurable[0].what, "fit");
+    let short = crate::cohort::Cohort::from_mask("x", &[true]);
+    assert!(by_segments_within(&t, &short, &["fit"], &SegmentMetrics::for_table(&t)).is_err());
+    // Every customer churned in the baseline group: the model stays finite.
+    let all_churn = AccountTable::from_csv_reader(
+        &b"fit,start_arr,current_arr\n1,100,0\n1,100,0\n0,100,100\n"[..],
+        &CsvOptions::default(),
+    )
+    .unwrap();
+    let f = Fit::from_mask(Bitmap::from_bools(&[true, true, false]));
+    let e = FitEconomics::new(
+        &all_churn,
+        &RetentionColumns::default(),
+        FitGrouping::Fit(&f),
+        &EconomicsOptions {
+            min_customers: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(e.source, EconomicsSource::RuleOfThumb);
+    assert!(e.models.iter().all(|m| m.nrr.is_finite()), "{e}");
 }
 
 /// Recovery of the planted fit economics on 200k synthetic accounts (about
