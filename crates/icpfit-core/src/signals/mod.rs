@@ -42,7 +42,7 @@
 //!
 //! See [`flags`]: [`bad_fit_flags`], [`watch_list`], [`underperformers`].
 
-mod flags;
+pub mod flags;
 
 pub use flags::{
     BadFitFlag, FlagOptions, GapType, Recipient, RouteRole, Underperformer, UnderperformerClass,
