@@ -4,6 +4,10 @@
 //! [`table::AccountTable`] of deals and customers, typed [`outcome`]s, a
 //! deterministic synthetic CRM generator with a planted truth ([`synth`]),
 //! the statistics kernels ([`stats`]) and the predictor ranking ([`rank`]).
+//! The customer-success loop of the quarterly review: 90-day fit tags, flags
+//! and the watch list ([`signals`]), retention economics and the NRR cost of
+//! bad fit ([`retention`]), seed 002's ICP symptoms ([`symptoms`]) and
+//! pipeline drift and ICP conformance ([`drift`]).
 //!
 //! ```
 //! use icpfit_core::table::{AccountTable, CsvOptions};
@@ -19,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod cohort;
+pub mod drift;
 pub mod error;
 pub mod evaluate;
 pub mod evidence;
@@ -29,9 +34,12 @@ pub mod outcome;
 pub mod profile;
 pub mod quality;
 pub mod rank;
+pub mod retention;
 pub mod review;
 pub mod score;
+pub mod signals;
 pub mod stats;
+pub mod symptoms;
 pub mod synth;
 pub mod table;
 pub mod themes;

@@ -19,6 +19,15 @@
 //!   and **ARR-weighted NRR** = `Σ current / Σ start`;
 //! * **logo churn** = customers with `current_arr = 0` / customers, with its
 //!   Wilson interval;
+//! * **ARR decomposition** (seed 004's GRR / NRR by segment): over the
+//!   customers, `start_arr` = Σ start; `churned_arr` = Σ start of customers
+//!   with current 0; `contracted_arr` = Σ (start − current) of customers
+//!   with 0 < current < start; `expanded_arr` = Σ (current − start) of
+//!   customers with current > start; **GRR** = `(start − churned −
+//!   contracted) / start` (ARR weighted, never above 1) and
+//!   `nrr_arr_weighted = (start − churned − contracted + expanded) / start`;
+//! * **average discount** of won deals with a value (`discount` column),
+//!   the seed's "segments that require excessive discounting to close";
 //! * `nrr_vs_rest` = the segment's NRR minus the NRR of the customers of every
 //!   other segment (rows with a missing segment value take part in neither);
 //!   the segment is **NRR-divergent** when `|nrr_vs_rest| ≥ nrr_gap` (0.30)
@@ -55,6 +64,11 @@ pub struct SegmentMetrics {
     pub start_arr: Option<String>,
     /// Current ARR column (default `current_arr`).
     pub current_arr: Option<String>,
+    /// Discount column of won deals (default `None`, so that tables without
+    /// one work with the defaults; [`for_table`](Self::for_table) picks
+    /// `discount` when the table has it).
+    #[serde(default)]
+    pub discount: Option<String>,
     /// Confidence of every interval (default 0.95).
     pub confidence: f64,
     /// NRR difference that flags a segment (default 0.30 = 30 points).
@@ -72,6 +86,7 @@ impl Default for SegmentMetrics {
             cycle_days: Some("cycle_days".into()),
             start_arr: Some("start_arr".into()),
             current_arr: Some("current_arr".into()),
+            discount: None,
             confidence: 0.95,
             nrr_gap: 0.30,
             min_customers: 20,
@@ -90,6 +105,7 @@ impl SegmentMetrics {
             cycle_days: keep(d.cycle_days),
             start_arr: keep(d.start_arr),
             current_arr: keep(d.current_arr),
+            discount: keep(Some("discount".into())),
             ..d
         }
     }
@@ -114,6 +130,8 @@ pub struct SegmentRow {
     pub avg_acv: f64,
     /// Mean cycle days of won deals.
     pub avg_cycle_days: f64,
+    /// Mean discount of won deals (NaN without the column or values).
+    pub avg_discount: f64,
     /// Customers (start ARR > 0, current ARR known).
     pub customers: usize,
     /// Account-weighted NRR.
@@ -122,6 +140,16 @@ pub struct SegmentRow {
     pub nrr_ci: (f64, f64),
     /// ARR-weighted NRR `Σ current / Σ start`.
     pub nrr_arr_weighted: f64,
+    /// Starting ARR of the customers.
+    pub start_arr: f64,
+    /// Starting ARR of the churned customers.
+    pub churned_arr: f64,
+    /// ARR lost by contraction (start − current where 0 < current < start).
+    pub contracted_arr: f64,
+    /// ARR gained by expansion (current − start where current > start).
+    pub expanded_arr: f64,
+    /// Gross revenue retention `(start − churned − contracted) / start`.
+    pub grr: f64,
     /// Customers with current ARR 0.
     pub churned: usize,
     /// `churned / customers`.
@@ -166,12 +194,16 @@ struct Acc {
     won: usize,
     acv: (f64, usize),
     cycle: (f64, usize),
+    discount: (f64, usize),
     customers: usize,
     ratio_sum: f64,
     ratio_sq: f64,
     cur: f64,
     start: f64,
     churned: usize,
+    churned_arr: f64,
+    contracted_arr: f64,
+    expanded_arr: f64,
 }
 
 impl Acc {
@@ -187,6 +219,13 @@ impl Acc {
         self.cur += o.cur;
         self.start += o.start;
         self.churned += o.churned;
+        self.discount = (
+            self.discount.0 + o.discount.0,
+            self.discount.1 + o.discount.1,
+        );
+        self.churned_arr += o.churned_arr;
+        self.contracted_arr += o.contracted_arr;
+        self.expanded_arr += o.expanded_arr;
     }
     fn nrr(&self) -> f64 {
         if self.customers == 0 {
@@ -235,11 +274,12 @@ impl SegmentTable {
         let num = |c: &Option<String>| -> Result<Option<&[f64]>> {
             c.as_deref().map(|c| table.numeric(c)).transpose()
         };
-        let (acv, cycle, start, cur) = (
+        let (acv, cycle, start, cur, discount) = (
             num(&metrics.acv)?,
             num(&metrics.cycle_days)?,
             num(&metrics.start_arr)?,
             num(&metrics.current_arr)?,
+            num(&metrics.discount)?,
         );
         let mut accs = vec![Acc::default(); seg.len()];
         for i in 0..n {
@@ -268,6 +308,11 @@ impl SegmentTable {
                 {
                     a.cycle = (a.cycle.0 + v[i], a.cycle.1 + 1);
                 }
+                if let Some(v) = discount
+                    && !v[i].is_nan()
+                {
+                    a.discount = (a.discount.0 + v[i], a.discount.1 + 1);
+                }
             }
             if let (Some(s), Some(c)) = (start, cur)
                 && s[i] > 0.0
@@ -280,6 +325,13 @@ impl SegmentTable {
                 a.cur += c[i];
                 a.start += s[i];
                 a.churned += usize::from(c[i] == 0.0);
+                if c[i] == 0.0 {
+                    a.churned_arr += s[i];
+                } else if c[i] < s[i] {
+                    a.contracted_arr += s[i] - c[i];
+                } else {
+                    a.expanded_arr += c[i] - s[i];
+                }
             }
         }
         let mut total = Acc::default();
@@ -318,11 +370,21 @@ impl SegmentTable {
                 win_rate_ci: wilson(a.won, a.closed, metrics.confidence)?,
                 avg_acv: mean(a.acv),
                 avg_cycle_days: mean(a.cycle),
+                avg_discount: mean(a.discount),
                 customers: a.customers,
                 nrr,
                 nrr_ci,
                 nrr_arr_weighted: if a.start > 0.0 {
                     a.cur / a.start
+                } else {
+                    f64::NAN
+                },
+                start_arr: a.start,
+                churned_arr: a.churned_arr,
+                contracted_arr: a.contracted_arr,
+                expanded_arr: a.expanded_arr,
+                grr: if a.start > 0.0 {
+                    (a.start - a.churned_arr - a.contracted_arr) / a.start
                 } else {
                     f64::NAN
                 },
@@ -485,6 +547,23 @@ mod tests {
         assert_eq!(edu.customers, 30);
         assert!((edu.nrr - 0.7).abs() < 1e-12);
         assert_eq!(edu.churned, 10);
+        // ARR decomposition: 30 × 100 start, 10 churned, 20 expanded by 5.
+        assert_eq!(
+            (
+                edu.start_arr,
+                edu.churned_arr,
+                edu.contracted_arr,
+                edu.expanded_arr
+            ),
+            (3000.0, 1000.0, 0.0, 100.0)
+        );
+        assert!((edu.grr - 2.0 / 3.0).abs() < 1e-12);
+        assert!((edu.nrr_arr_weighted - 2100.0 / 3000.0).abs() < 1e-12);
+        assert!(edu.avg_discount.is_nan(), "no discount column");
+        assert!(
+            SegmentMetrics::for_table(&t).discount.is_none(),
+            "for_table leaves out the absent discount column"
+        );
         let fin = &st.rows[1];
         assert!((fin.nrr - 1.1).abs() < 1e-12);
         assert_eq!(fin.nrr_ci.0, fin.nrr_ci.1, "no variance");

@@ -27,6 +27,9 @@
 //! | [`interval::best_interval`] | band of bins maximising the Katz lower bound of the rate ratio | exhaustive search (tests) |
 //! | [`binning::best_split`] | entropy-best single cut | `sklearn DecisionTreeClassifier(max_depth=1, criterion="entropy")` |
 //! | [`woe::woe_iv`] | WoE / IV with stated smoothing | optbinning `BinningTable` |
+//! | [`psi()`] | population stability index, smoothing added to every bin | numpy formula |
+//! | [`cohen_kappa`] | Cohen's κ of a confusion matrix | `sklearn.metrics.cohen_kappa_score` |
+//! | [`linear_by_linear`] | linear-by-linear association (Cochran–Armitage trend) | `statsmodels…Table(t, shift_zeros=False).test_ordinal_association` |
 //! | [`logistic::logistic_irls`] | logistic regression by IRLS, optional L2 | statsmodels `Logit` / `GLM`, sklearn `LogisticRegression` |
 //!
 //! Rank-based kernels take a [`SortedSample`]: the pooled values of both
@@ -59,6 +62,7 @@ pub fn check_weights(weights: Option<&[f64]>, n: usize) -> Result<()> {
     }
 }
 
+pub mod agreement;
 pub mod association;
 pub mod binning;
 pub mod contingency;
@@ -67,19 +71,24 @@ pub mod interval;
 pub mod kolmogorov;
 pub mod logistic;
 pub mod multitest;
+pub mod psi;
 pub mod ranks;
 pub mod rates;
+pub mod trend;
 pub mod welch;
 pub mod woe;
 
+pub use agreement::cohen_kappa;
 pub use association::{ChiSquare, chi_square, cramers_v, mutual_information};
 pub use contingency::Contingency;
 pub use fisher::{FISHER_MAX_TOTAL, FISHER_REL_TOL, Fisher, fisher_exact};
 pub use kolmogorov::kolmogorov_sf;
 pub use multitest::benjamini_hochberg;
+pub use psi::{PSI_MODERATE, PSI_SMOOTHING, PSI_STABLE, Psi, PsiBand, PsiBin, psi};
 pub use ranks::{
     Ks, MannWhitney, SortedSample, TwoSample, ks_two_sample, ks_xy, mann_whitney, mann_whitney_xy,
     pool_sorted, roc_auc, roc_auc_xy, two_sample,
 };
 pub use rates::{RateRatio, rate_ratio, shrunken_rate, wilson_interval};
+pub use trend::{LinearTrend, ProportionTrend, linear_by_linear, proportion_trend};
 pub use welch::{Welch, welch_t};
