@@ -684,8 +684,7 @@ impl fmt::Display for Profile {
                 ),
                 _ => String::new(),
             };
-            writeln!(
-                f,
+            let line = format!(
                 "{:<44} {:>14} {:>14} {:>10} {:>8}   {}",
                 label,
                 fmt_value(r.a, r.measure),
@@ -693,7 +692,8 @@ impl fmt::Display for Profile {
                 delta,
                 fmt_p(r.p_value),
                 medians
-            )?;
+            );
+            writeln!(f, "{}", line.trim_end())?;
         }
         Ok(())
     }
