@@ -8,6 +8,7 @@ use super::{
 use crate::cohort::{
     Cohort, QualityCuts, SegmentBy, Segmentation, outcome_cohorts, quality_cohorts,
 };
+use crate::drift::{DriftOptions, pipeline_drift};
 use crate::error::Result;
 use crate::evaluate::{
     Columns, EvaluateOptions, decide, holdout, old_vs_new, pressure_test, recent_quarters, what_if,
@@ -19,7 +20,10 @@ use crate::outcome::{DealOutcome, FitTag, OutcomeMap, parse_column};
 use crate::profile::{ProfileOptions, SegmentMetrics, SegmentTable};
 use crate::quality::{QualitySpec, quality};
 use crate::rank::{RankOptions, Target, rank};
+use crate::retention::{EconomicsOptions, FitEconomics, FitGrouping, RetentionColumns};
+use crate::score::{ScoreOptions, score};
 use crate::stats::wilson_interval;
+use crate::symptoms::{SymptomInputs, SymptomOptions, check_symptoms};
 use crate::table::{AccountTable, DATE_MISSING, date};
 
 /// What to review and how. `Default` fits the usual CRM export names (and
@@ -283,6 +287,56 @@ pub fn build(
         }
         _ => None,
     };
+    progress("retention economics, symptoms and drift");
+    let fit_economics = match has(table, &config.fit_tag) {
+        Some(tag) => {
+            let tags = parse_column(table, &tag, &OutcomeMap::<FitTag>::new())?;
+            let rcols = RetentionColumns::default();
+            match FitEconomics::new(
+                table,
+                &rcols,
+                FitGrouping::Tags(&tags),
+                &EconomicsOptions::default(),
+            ) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    notes.push(format!("fit economics not computed: {e}"));
+                    None
+                }
+            }
+        }
+        None => {
+            notes.push("fit economics need a 90-day fit-tag column".into());
+            None
+        }
+    };
+    let current_scores = current
+        .map(|c| score(c, table, &ScoreOptions::default()))
+        .transpose()?;
+    let symptoms = check_symptoms(
+        table,
+        &SymptomInputs {
+            segment_tables: std::slice::from_ref(&segments),
+            icp: current,
+            scores: current_scores.as_ref(),
+            as_of: as_of_days,
+        },
+        &SymptomOptions::default(),
+    );
+    let symptoms = match symptoms {
+        Ok(s) => Some(s),
+        Err(e) => {
+            notes.push(format!("symptoms not checked: {e}"));
+            None
+        }
+    };
+    let drift = match pipeline_drift(table, &cols.outcome, &DriftOptions::default()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            notes.push(format!("pipeline drift not computed: {e}"));
+            None
+        }
+    };
     if change_tracking.is_none() {
         notes.push("implemented-change tracking needs a dated current ICP, a fit-tag column and close dates".into());
     }
@@ -308,6 +362,9 @@ pub fn build(
         do_not_close: dnc,
         changelog,
         change_tracking,
+        fit_economics,
+        symptoms,
+        drift,
         notes,
     })
 }

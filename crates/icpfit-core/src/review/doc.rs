@@ -501,6 +501,100 @@ pub(crate) fn blocks(r: &Review) -> Vec<Block> {
         }
     )));
 
+    if let Some(e) = &r.fit_economics {
+        b.push(Heading(2, "Retention economics of fit".into()));
+        b.push(Para(if e.source_note.is_empty() {
+            format!("By {}.", e.grouping)
+        } else {
+            format!("By {} ({}).", e.grouping, e.source_note)
+        }));
+        b.push(Table(
+            vec![
+                "group".into(),
+                "churn".into(),
+                "expansion".into(),
+                "NRR".into(),
+                "measured".into(),
+            ],
+            e.models
+                .iter()
+                .filter(|m| m.measured)
+                .map(|m| {
+                    vec![
+                        m.group.as_str().to_owned(),
+                        pct(m.churn),
+                        pct(m.expansion),
+                        pct(m.nrr),
+                        "yes".into(),
+                    ]
+                })
+                .collect(),
+        ));
+        let mut facts = Vec::new();
+        if let Some(r) = &e.churn_ratio {
+            facts.push(format!(
+                "Bad-fit customers churn {:.2}× as often as good-fit ones (95% CI {:.2}–{:.2}).",
+                r.ratio, r.lo, r.hi
+            ));
+        }
+        if let Some(r) = &e.expansion_ratio {
+            facts.push(format!(
+                "They expand {:.2}× as often (95% CI {:.2}–{:.2}).",
+                r.ratio, r.lo, r.hi
+            ));
+        }
+        let c = &e.bad_fit_cost;
+        facts.push(format!(
+            "The bad-fit share ({}) costs {:.1} NRR points: NRR {} now, {} without bad-fit customers.",
+            pct(c.bad_share),
+            c.cost_points,
+            pct(c.nrr),
+            pct(c.nrr_without_bad_fit)
+        ));
+        b.push(List(facts));
+    }
+    if let Some(sy) = &r.symptoms {
+        b.push(Heading(2, "ICP symptoms (seed 002)".into()));
+        b.push(List(
+            sy.symptoms
+                .iter()
+                .map(|s| format!("{:?} — {:?}: {}", s.kind, s.status, s.finding))
+                .collect(),
+        ));
+    }
+    if let Some(d) = &r.drift {
+        b.push(Heading(
+            2,
+            format!("Drift: {} vs {}", d.current, d.reference),
+        ));
+        b.push(Table(
+            vec![
+                "attribute".into(),
+                "PSI".into(),
+                "band".into(),
+                "beyond noise".into(),
+                "largest shift".into(),
+            ],
+            d.attributes
+                .iter()
+                .take(10)
+                .map(|a| {
+                    vec![
+                        a.attribute.clone(),
+                        format!("{:.3}", a.psi),
+                        format!("{:?}", a.band),
+                        if a.beyond_noise {
+                            "yes".into()
+                        } else {
+                            "no".into()
+                        },
+                        a.top_bin.clone(),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+
     b.push(Heading(2, "Losses and competitors".into()));
     if let Some(l) = &r.loss_types {
         b.push(Para(format!(

@@ -25,6 +25,7 @@ pub use recommend::{
     do_not_close, qualification, recommend, scoring_changes,
 };
 
+use crate::drift::DriftReport;
 use crate::error::{Error, Result};
 use crate::evaluate::{Holdout, OldVsNew, OutcomeDecision, PressureTest, WhatIf};
 use crate::evidence::EvidenceLevel;
@@ -33,6 +34,8 @@ use crate::induce::{DimensionNote, Proposal};
 use crate::losses::{CompetitorMatrix, LossTyping};
 use crate::profile::{Profile, SegmentTable};
 use crate::rank::Ranking;
+use crate::retention::FitEconomics;
+use crate::symptoms::SymptomCheck;
 use serde::Serialize;
 
 /// Version of the JSON form; bumped on any breaking change to its fields.
@@ -163,6 +166,14 @@ pub struct Review {
     pub changelog: Option<String>,
     /// Bad-fit rate since the current ICP took effect.
     pub change_tracking: Option<ChangeTracking>,
+    /// Retention economics of fit: churn, expansion and NRR of good- vs
+    /// bad-fit customers (by the 90-day fit tags), and what the bad-fit
+    /// share costs in NRR points.
+    pub fit_economics: Option<FitEconomics>,
+    /// Seed 002's six symptoms, each measured or "not measurable".
+    pub symptoms: Option<SymptomCheck>,
+    /// PSI drift of the open pipeline against the won deals.
+    pub drift: Option<DriftReport>,
     /// Things the review could not compute, and why.
     pub notes: Vec<String>,
 }
