@@ -31,6 +31,11 @@ __all__ = [
     "quality",
     "cohorts",
     "profile",
+    "draft_icp",
+    "PressureTest",
+    "pressure_test",
+    "Review",
+    "review",
     "IcpfitError",
     "ParseError",
     "SchemaError",
@@ -247,7 +252,7 @@ def draft_icp(
     data: Table | IntoArrowTable | Any,
     target: str = "outcome",
     *,
-    risk: str | None = "retention_status",
+    risk: str | None = ...,
     name: str = "Drafted ICP",
     version: str = "1",
     max_primary: int = 3,
@@ -345,6 +350,11 @@ class FitScores:
     def tier_counts(self) -> _TierCounts: ...
     def order(self) -> npt.NDArray[np.int64]: ...
     def reasons(self, rows: Sequence[int] | None = None) -> Reasons: ...
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    def to_arrow(self) -> Any: ...
+    def to_pandas(self) -> Any: ...
+    def to_polars(self) -> Any: ...
+    def _repr_html_(self) -> str: ...
 _Evidence = Literal["hypothesis", "indicative", "meaningful", "cohort_analysis"]
 
 @final
