@@ -38,6 +38,41 @@ fn ci(lo: f64, hi: f64) -> String {
     }
 }
 
+/// Seed 000's profile table: per attribute (and level) both cohorts'
+/// average or share, the delta, and the test's p-value.
+fn profile_table(p: &crate::profile::Profile) -> Block {
+    Block::Table(
+        vec![
+            "attribute".into(),
+            format!("{} (avg / share)", p.a_name),
+            format!("{} (avg / share)", p.b_name),
+            "delta".into(),
+            "p".into(),
+        ],
+        p.headline()
+            .into_iter()
+            .map(|x| {
+                let share = x.level.is_some();
+                let v = |y: f64| if share { pct(y) } else { format!("{y:.2}") };
+                vec![
+                    match &x.level {
+                        Some(l) => format!("{} = {l}", x.attribute),
+                        None => x.attribute.clone(),
+                    },
+                    v(x.a),
+                    v(x.b),
+                    if share {
+                        format!("{:+.1} pt", x.delta)
+                    } else {
+                        format!("{:+.0}%", x.delta)
+                    },
+                    x.p_value.map_or("–".into(), |p| format!("{p:.1e}")),
+                ]
+            })
+            .collect(),
+    )
+}
+
 /// Build the blocks of a review.
 pub(crate) fn blocks(r: &Review) -> Vec<Block> {
     use Block::*;
@@ -372,36 +407,7 @@ pub(crate) fn blocks(r: &Review) -> Vec<Block> {
             &wl.b_name,
         )));
     }
-    b.push(Table(
-        vec![
-            "attribute".into(),
-            format!("{} (avg / share)", wl.a_name),
-            format!("{} (avg / share)", wl.b_name),
-            "delta".into(),
-            "p".into(),
-        ],
-        wl.headline()
-            .into_iter()
-            .map(|x| {
-                let share = x.level.is_some();
-                let v = |y: f64| if share { pct(y) } else { format!("{y:.2}") };
-                vec![
-                    match &x.level {
-                        Some(l) => format!("{} = {l}", x.attribute),
-                        None => x.attribute.clone(),
-                    },
-                    v(x.a),
-                    v(x.b),
-                    if share {
-                        format!("{:+.1} pt", x.delta)
-                    } else {
-                        format!("{:+.0}%", x.delta)
-                    },
-                    x.p_value.map_or("–".into(), |p| format!("{p:.1e}")),
-                ]
-            })
-            .collect(),
-    ));
+    b.push(profile_table(wl));
     if !r.quality_cohorts.is_empty() {
         b.push(Para(format!(
             "Customer quality cohorts: {}.",
@@ -413,6 +419,11 @@ pub(crate) fn blocks(r: &Review) -> Vec<Block> {
         )));
     }
     if let Some(p) = &r.best_vs_problematic {
+        b.push(Para(format!(
+            "Best vs problematic customers ({} n={}, {} n={}; seed 000's table on quality cohorts):",
+            p.a_name, p.a_size, p.b_name, p.b_size
+        )));
+        b.push(profile_table(p));
         b.push(Para(format!("70 % signals, {} vs {}:", p.a_name, p.b_name)));
         b.push(List(
             p.signals

@@ -92,6 +92,10 @@ fn renders_markdown_html_and_json() {
     ] {
         assert!(md.contains(h), "missing {h}");
     }
+    assert!(
+        md.contains("Best vs problematic customers (best n="),
+        "best vs problematic table"
+    );
     let html = r.to_html();
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
     assert!(
