@@ -415,6 +415,7 @@ impl TryFrom<CriterionDoc> for Criterion {
         Ok(Criterion {
             name: d.name,
             column: d.column,
+            // ok: `found.len() == 1` was checked just above.
             predicate: found.pop().expect("exactly one predicate, checked above"),
             points: d.points,
             label: d.label,

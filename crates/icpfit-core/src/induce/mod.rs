@@ -359,11 +359,11 @@ fn evidence(
     p: &Raw,
     coef: f64,
     se: f64,
+    z: f64,
     verb: &str,
     source: &str,
     opts: &DraftOptions,
 ) -> Provenance {
-    let z = crate::stats::rates::critical_value(opts.rank.confidence).unwrap_or(1.959963984540054);
     let m = &p.measure;
     Provenance {
         statistic: format!("odds ratio given the other {source} criteria"),
@@ -424,6 +424,8 @@ pub fn draft(
     opts: &DraftOptions,
 ) -> Result<Draft> {
     opts.check()?;
+    // The critical value of every interval, once (not per criterion).
+    let z = crate::stats::rates::critical_value(opts.rank.confidence)?;
     let mut rank_opts = opts.rank.clone();
     rank_opts.columns = Some(attribute_columns(table, &opts.rank));
     let opts = &DraftOptions {
@@ -475,7 +477,7 @@ pub fn draft(
             .criterion
             .clone()
             .points(points(coef, pdo))
-            .evidence(evidence(p, coef, se, fit.verb(), "fit", opts));
+            .evidence(evidence(p, coef, se, z, fit.verb(), "fit", opts));
         if primary.contains(&k) {
             icp.primary.push(c);
             decisions[k] = Some(Decision::Chosen(Section::Primary));
@@ -528,10 +530,10 @@ pub fn draft(
         let (chosen, last_p) = select(&props, &eligible, &forced, risk, opts.max_negative, alpha)?;
         for &(k, coef, se, _) in &chosen {
             let p = &props[k];
-            let c = p
-                .criterion
-                .clone()
-                .evidence(evidence(p, coef, se, risk.verb(), "risk", opts));
+            let c =
+                p.criterion
+                    .clone()
+                    .evidence(evidence(p, coef, se, z, risk.verb(), "risk", opts));
             let mut trial = icp.clone();
             trial.negative.push(c.clone());
             decisions[k] = Some(match trial.validate(table) {

@@ -47,7 +47,6 @@ use crate::outcome::{DealOutcome, OutcomeMap, parse_column};
 use crate::stats::wilson_interval;
 use crate::table::{AccountTable, MISSING_CODE};
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
 use std::fmt;
 
 /// Which columns feed the segment table, and its thresholds. A column set
@@ -338,10 +337,7 @@ impl SegmentTable {
         for a in &accs {
             total.merge(a);
         }
-        // ok: 0 < confidence < 1 was checked, so the quantile is finite.
-        let z = -Normal::new(0.0, 1.0)
-            .expect("standard normal")
-            .inverse_cdf((1.0 - metrics.confidence) / 2.0);
+        let z = crate::stats::rates::critical_value(metrics.confidence)?;
         let row = |label: &str, a: &Acc| -> Result<SegmentRow> {
             let nrr = a.nrr();
             let nrr_ci = if a.customers >= 2 {
