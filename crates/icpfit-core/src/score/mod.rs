@@ -108,16 +108,35 @@ fn check_threads(n: Option<usize>) -> Result<()> {
 }
 
 /// Runs `f` on a local pool of `n` threads, or on the current pool. A library
-/// never configures the global pool.
+/// never configures the global pool. Pools are kept, one per thread count,
+/// and reused: a service (or a notebook) that scores with `n_threads = 1` on
+/// every call should not pay a thread spawn, and a fresh thread's first
+/// allocations, on each.
 pub(crate) fn in_pool<T: Send>(n: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
-    match n {
-        None => Ok(f()),
-        Some(k) => Ok(rayon::ThreadPoolBuilder::new()
-            .num_threads(k)
-            .build()
-            .map_err(|e| Error::invalid("n_threads", e.to_string()))?
-            .install(f)),
-    }
+    use std::sync::{Arc, Mutex, OnceLock};
+    static POOLS: OnceLock<Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>> = OnceLock::new();
+    let Some(k) = n else { return Ok(f()) };
+    let pool = {
+        let mut pools = POOLS
+            .get_or_init(|| Mutex::new(Vec::new()))
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match pools.iter().find(|(size, _)| *size == k) {
+            Some((_, p)) => Arc::clone(p),
+            None => {
+                let p = Arc::new(
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(k)
+                        .thread_name(|i| format!("icpfit-score-{i}"))
+                        .build()
+                        .map_err(|e| Error::invalid("n_threads", e.to_string()))?,
+                );
+                pools.push((k, Arc::clone(&p)));
+                p
+            }
+        }
+    };
+    Ok(pool.install(f))
 }
 
 /// Scores every row of `table` against `icp` (compile, bind, run). To score
