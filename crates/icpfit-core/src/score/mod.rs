@@ -13,17 +13,21 @@
 //!
 //! Two engines:
 //!
-//! - **one ICP** ([`score`], [`ScorePlan`]): criterion at a time over blocks
-//!   of rows, in parallel over fixed-size chunks (so the result does not
-//!   depend on the thread count), no allocation per row, category sets as
-//!   code tables, tags as word-wise AND;
+//! - **one ICP** ([`score`], [`ScorePlan`]): criterion at a time over
+//!   64 Ki-row chunks, in parallel over the chunks (fixed, so the result
+//!   does not depend on the thread count), no allocation per row; each
+//!   criterion ORs its bit into the rows' bitsets (ranges as one vectorised
+//!   closed-interval compare, category sets of up to 63 levels as a u64 in a
+//!   register, tags as word-wise AND) and the points are read off the
+//!   bitsets;
 //! - **many ICPs over one table** ([`score_many`], [`CodedTable`]): the
 //!   what-if workload. Every candidate's numeric thresholds are compiled
 //!   once into sorted cut points per column and each value into a compact
-//!   u8 (or u16) bucket code; each candidate is then a lookup table per
-//!   column, code → matched bits (points are read off the bits), so K candidates cost K passes
-//!   over one-byte codes, not K passes over the f64 columns. Same points and
-//!   tiers as the one-ICP engine.
+//!   u8 (or u16) bucket code; each candidate then tests its criteria on the
+//!   one-byte codes (an interval compare, sixteen rows per instruction, or
+//!   a lookup table code → matched bits), so K candidates cost K passes over
+//!   one-byte codes, not K passes over the f64 columns. Same points and
+//!   tiers as the one-ICP engine, bit for bit.
 //!
 //! Ranking the scored accounts (ties broken deterministically, a continuous
 //! `rank_score`) is in [`FitScores::order`]; see the [`order`] module docs.
