@@ -589,8 +589,8 @@ impl<'t> Kernel<'t> {
     }
 
     /// Scores every row, in parallel over fixed chunks (on the current rayon
-    /// pool). The outputs are allocated zeroed here and every row is written
-    /// once by `run_chunk`, which relies on starting from zeros.
+    /// pool). The outputs are allocated zeroed here, so `run_chunk` need not
+    /// clear them.
     pub(crate) fn run(&self, geo: Geometry) -> Output {
         let n = self.n_rows;
         let w = self.gates.words;
@@ -600,6 +600,25 @@ impl<'t> Kernel<'t> {
             gates: vec![0; n],
             matched: vec![0; n * w],
         };
+        self.run_in(geo, &mut out, false);
+        out
+    }
+
+    /// Scores every row into `out`, reusing its buffers (resized to the
+    /// table): no fresh memory, so no page faults, at the price of clearing
+    /// each chunk's bitsets just before it is scored (in cache).
+    pub(crate) fn run_into(&self, geo: Geometry, out: &mut Output) {
+        let n = self.n_rows;
+        let w = self.gates.words;
+        out.points.resize(n, 0.0);
+        out.tier.resize(n, 0);
+        out.gates.resize(n, 0);
+        out.matched.resize(n * w, 0);
+        self.run_in(geo, out, true);
+    }
+
+    fn run_in(&self, geo: Geometry, out: &mut Output, clear: bool) {
+        let w = self.gates.words;
         out.points
             .par_chunks_mut(geo.chunk)
             .zip(out.tier.par_chunks_mut(geo.chunk))
@@ -607,12 +626,13 @@ impl<'t> Kernel<'t> {
             .zip(out.matched.par_chunks_mut(geo.chunk * w))
             .enumerate()
             .for_each(|(ci, (((p, t), g), m))| {
-                self.run_chunk(ci * geo.chunk, p, t, g, m, geo.block)
+                self.run_chunk(ci * geo.chunk, p, t, g, m, geo.block, clear)
             });
-        out
     }
 
-    /// Scores rows `start..start + points.len()` into zeroed outputs.
+    /// Scores rows `start..start + points.len()`; the outputs are zero
+    /// unless `clear` (then the points and bitsets are cleared first).
+    #[allow(clippy::too_many_arguments)]
     fn run_chunk(
         &self,
         start: usize,
@@ -621,6 +641,7 @@ impl<'t> Kernel<'t> {
         gates: &mut [u8],
         matched: &mut [u64],
         block: usize,
+        clear: bool,
     ) {
         let w = self.gates.words;
         // Per-chunk scratch (never per row): column-major bit words when a
@@ -645,10 +666,18 @@ impl<'t> Kernel<'t> {
         while b0 < len {
             let bl = block.min(len - b0);
             let row0 = start + b0;
-            // The outputs are freshly zeroed (see `run`): no fill needed.
+            // Fresh outputs are zeroed (see `run`); reused ones are cleared.
             let pts = &mut points[b0..b0 + bl];
             let bits = &mut matched[b0 * w..(b0 + bl) * w];
             let exact = self.tables.is_some();
+            if clear {
+                if !exact {
+                    pts.fill(0.0);
+                }
+                if w == 1 {
+                    bits.fill(0);
+                }
+            }
             if w == 1 {
                 for op in &self.ops {
                     if exact {

@@ -118,7 +118,9 @@ fn check_threads(n: Option<usize>) -> Result<()> {
 /// allocations, on each.
 pub(crate) fn in_pool<T: Send>(n: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
     use std::sync::{Arc, Mutex, OnceLock};
-    static POOLS: OnceLock<Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>> = OnceLock::new();
+    /// The pools made so far, by thread count.
+    type Pools = Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>;
+    static POOLS: OnceLock<Pools> = OnceLock::new();
     let Some(k) = n else { return Ok(f()) };
     let pool = {
         let mut pools = POOLS

@@ -111,7 +111,10 @@ impl fmt::Display for TierCounts {
 /// bitset (`words_per_row` u64 words, bit `k` = the `k`-th criterion of
 /// [`Icp::criteria`]) is what [`explain`](Self::explain) expands. Rows
 /// outside the ICP's scope have no points, no matches and no tier.
-#[derive(Debug, Clone)]
+///
+/// `FitScores::default()` is empty: a buffer for
+/// [`ScorePlan::score_into`](super::ScorePlan::score_into).
+#[derive(Debug, Clone, Default)]
 pub struct FitScores {
     pub(crate) icp_name: String,
     pub(crate) icp_version: String,

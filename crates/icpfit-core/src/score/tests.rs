@@ -873,3 +873,28 @@ fn closed_bounds_keep_open_ends_exact() {
     let (lo, _) = closed_bounds(&zero);
     assert!(lo > 0.0 && lo <= f64::MIN_POSITIVE);
 }
+
+#[test]
+fn scoring_into_reused_buffers_equals_scoring_afresh() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let mut out = FitScores::default();
+    assert!(out.is_empty());
+    // Growing and shrinking tables, one and three words, exact and not.
+    for (n, k, fractional) in [
+        (150_000, 20, false),
+        (70_000, 150, true),
+        (200, 10, true),
+        (90_000, 30, false),
+    ] {
+        let table = random_table(&mut rng, n);
+        let icp = random_icp(&mut rng, k, fractional, "reuse");
+        let plan = ScorePlan::compile(&icp, table.schema()).unwrap();
+        plan.score_into(&table, &ScoreOptions::default(), &mut out)
+            .unwrap();
+        assert!(
+            out == plan.score(&table, &ScoreOptions::default()).unwrap(),
+            "{n} rows, {k} criteria"
+        );
+        assert_same(&out, &reference(&icp, &table, Levels::Lenient), "reused");
+    }
+}
