@@ -232,13 +232,18 @@ impl<'t> CodedTable<'t> {
         geo: Geometry,
     ) -> Vec<FitScores> {
         let n = self.table.n_rows();
+        // Every output is fully written by `run_chunk`, so recycled arrays
+        // (stale contents) serve as well as fresh ones.
         let mut outs: Vec<Out> = cands
             .iter()
-            .map(|c| Out {
-                points: vec![0.0; n],
-                tier: vec![0; n],
-                gates: vec![0; n],
-                matched: keep_bits.then(|| vec![0u64; n * c.gates.words]),
+            .map(|c| {
+                let a = super::buffers::take(n, if keep_bits { c.gates.words } else { 0 });
+                Out {
+                    points: a.points,
+                    tier: a.tier,
+                    gates: a.gates,
+                    matched: keep_bits.then_some(a.matched),
+                }
             })
             .collect();
         let n_chunks = n.div_ceil(geo.chunk);

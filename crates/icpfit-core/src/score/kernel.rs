@@ -589,18 +589,17 @@ impl<'t> Kernel<'t> {
     }
 
     /// Scores every row, in parallel over fixed chunks (on the current rayon
-    /// pool). The outputs are allocated zeroed here, so `run_chunk` need not
-    /// clear them.
+    /// pool), into arrays from the recycling pool ([`super::buffers`]) or
+    /// fresh zeroed ones (which `run_chunk` then need not clear).
     pub(crate) fn run(&self, geo: Geometry) -> Output {
-        let n = self.n_rows;
-        let w = self.gates.words;
+        let a = super::buffers::take(self.n_rows, self.gates.words);
         let mut out = Output {
-            points: vec![0.0; n],
-            tier: vec![0; n],
-            gates: vec![0; n],
-            matched: vec![0; n * w],
+            points: a.points,
+            tier: a.tier,
+            gates: a.gates,
+            matched: a.matched,
         };
-        self.run_in(geo, &mut out, false);
+        self.run_in(geo, &mut out, a.reused);
         out
     }
 

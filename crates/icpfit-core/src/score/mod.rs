@@ -56,12 +56,14 @@
 //! # Ok::<(), icpfit_core::Error>(())
 //! ```
 
+pub mod buffers;
 mod coded;
 mod kernel;
 pub mod order;
 mod plan;
 mod scores;
 
+pub use buffers::{pooled_bytes, release_buffers};
 pub use coded::{CodedTable, ManyOptions, score_many};
 pub use order::TieBreak;
 pub use plan::{PlannedColumn, ScorePlan};

@@ -165,10 +165,11 @@ impl ScorePlan {
     }
 
     /// Scores every row of `table` into `out`, reusing its buffers: the
-    /// same result as [`score`](Self::score), without fresh memory. A service
-    /// that re-scores its accounts on every change avoids the page faults of
-    /// new result arrays (about a third of the scoring time at a million
-    /// rows).
+    /// same result as [`score`](Self::score), without fresh memory. Fresh
+    /// result arrays cost page faults (about a third of the scoring time at
+    /// a million rows); [`score`](Self::score) avoids most of them by
+    /// recycling the arrays of dropped scores ([`super::buffers`]), and a
+    /// service that keeps its last scores avoids them all with this.
     ///
     /// ```
     /// # use icpfit_core::icp::{Criterion, Icp, Predicate, Range};

@@ -128,6 +128,15 @@ pub struct FitScores {
     pub(crate) tie_break: Option<(String, Vec<f64>)>,
 }
 
+/// Dropped scores give their large arrays back to the recycling pool
+/// ([`super::buffers`]), so that the next scoring does not fault in fresh
+/// pages.
+impl Drop for FitScores {
+    fn drop(&mut self) {
+        super::buffers::recycle(self);
+    }
+}
+
 /// Equal when every field is; floats compare by their bits, so scores with
 /// missing tie-break values (NaN) equal themselves and a run can be compared
 /// with a rerun.

@@ -898,3 +898,37 @@ fn scoring_into_reused_buffers_equals_scoring_afresh() {
         assert_same(&out, &reference(&icp, &table, Levels::Lenient), "reused");
     }
 }
+
+#[test]
+fn recycled_buffers_never_leak_stale_results() {
+    // Large enough for the pool (arrays of 1 MiB and more); alternating
+    // exact / inexact points and one / three bitset words, so that every
+    // reuse meets stale contents of another shape.
+    let mut rng = ChaCha8Rng::seed_from_u64(33);
+    let table = random_table(&mut rng, 200_000);
+    for (k, fractional) in [
+        (20, false),
+        (150, true),
+        (12, true),
+        (40, false),
+        (20, false),
+    ] {
+        let icp = random_icp(&mut rng, k, fractional, "pooled");
+        let r = reference(&icp, &table, Levels::Lenient);
+        let s = score(&icp, &table, &ScoreOptions::default()).unwrap();
+        assert_same(&s, &r, "pooled single");
+        drop(s);
+        let many = score_many(
+            std::slice::from_ref(&icp),
+            &table,
+            &ManyOptions {
+                matched: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_same(&many[0], &r, "pooled many");
+    }
+    assert!(pooled_bytes() <= buffers::MAX_BYTES);
+    release_buffers();
+}
