@@ -12,7 +12,7 @@ mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use icpfit::icp::Levels;
-use icpfit::score::{CodedTable, ManyOptions, ScoreOptions, ScorePlan};
+use icpfit::score::{CodedTable, FitScores, ManyOptions, ScoreOptions, ScorePlan};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -53,6 +53,15 @@ fn bench_single(c: &mut Criterion) {
             let p = pool(threads);
             g.bench_function(format!("{threads}_threads"), |b| {
                 b.iter(|| p.install(|| black_box(plan.score(&table, &opts).expect("score"))))
+            });
+            // The same into reused buffers: no fresh result memory, so no
+            // page faults (what a service re-scoring its book would do).
+            let mut out = FitScores::default();
+            g.bench_function(format!("{threads}_threads_reused_buffers"), |b| {
+                b.iter(|| {
+                    p.install(|| plan.score_into(&table, &opts, &mut out).expect("score"));
+                    black_box(out.len())
+                })
             });
         }
         g.finish();

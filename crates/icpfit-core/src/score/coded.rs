@@ -7,23 +7,31 @@
 //!   sorted cut points `t₁ < … < t_m` (a closed range `[lo, hi]` contributes
 //!   `lo` and `next_up(hi)`), a value's code is the number of cuts `≤ x`, and
 //!   NaN is code `m + 1`. Every range criterion of every candidate is
-//!   constant on a bucket, so a criterion is a table over the codes. With at
-//!   most 254 cuts per column the codes are one byte (u16 up to 65 534);
+//!   constant on a bucket, so a criterion is a set of codes. With at most
+//!   254 cuts per column the codes are one byte (u16 up to 65 534, u32
+//!   beyond);
 //! - a categorical column into its level codes (missing = one more), one byte
 //!   up to 255 levels;
 //! - a flag column is already one byte per row;
 //! - a tag-set column into one code per distinct tag combination;
 //! - a date or text column (only `is_missing` applies) into present/missing.
 //!
-//! A candidate is then, per column it reads, a lookup table code → matched
-//! bits, and scoring it is one pass over one-byte codes.
-//! The rows are walked in blocks and, within a block, candidate after
-//! candidate, so the codes are read from memory once for all candidates.
+//! A candidate is then a pass over one-byte codes. The rows are walked in
+//! blocks and, within a block, candidate after candidate, so the codes are
+//! read from memory once for all candidates. Two paths:
 //!
-//! Points are read off the matched bits exactly as the one-ICP engine reads
-//! them (per-byte tables of partial sums when the points are exactly
-//! summable, otherwise re-added in criterion order), so they are identical
-//! to its points, bit for bit.
+//! - the integer fast path (points that are multiples of 2⁻ˢ, s ≤ 16, with
+//!   Σ|points|·2ˢ within an i32: integers, halves, quarters…): a criterion
+//!   whose codes form one interval `[lo, lo + w)` — every range, most
+//!   category sets — is `code − lo < w` on bytes, sixteen rows per SSE2
+//!   instruction, adding its fixed-point points to an i32 per row; a few
+//!   intervals are OR-ed; scattered sets and wider codes use a hit table.
+//!   Gates are counted (primary matches, negative matches), so no bitset is
+//!   built unless asked for. The i32 sum is exact, so once scaled back it
+//!   equals the f64 sum of the one-ICP engine bit for bit;
+//! - otherwise, per column a lookup table code → matched bits, and the
+//!   points read off the bits as the one-ICP engine reads them (per-byte
+//!   tables of partial sums, or re-added in criterion order).
 
 use super::kernel::{Gates, Geometry, PointTables, closed_bounds, points_in_order};
 use super::scores::{CriterionInfo, GATE_DISQUALIFIED, GATE_PRIMARY, OUT_OF_SCOPE};
@@ -224,13 +232,18 @@ impl<'t> CodedTable<'t> {
         geo: Geometry,
     ) -> Vec<FitScores> {
         let n = self.table.n_rows();
+        // Every output is fully written by `run_chunk`, so recycled arrays
+        // (stale contents) serve as well as fresh ones.
         let mut outs: Vec<Out> = cands
             .iter()
-            .map(|c| Out {
-                points: vec![0.0; n],
-                tier: vec![0; n],
-                gates: vec![0; n],
-                matched: keep_bits.then(|| vec![0u64; n * c.gates.words]),
+            .map(|c| {
+                let a = super::buffers::take(n, if keep_bits { c.gates.words } else { 0 });
+                Out {
+                    points: a.points,
+                    tier: a.tier,
+                    gates: a.gates,
+                    matched: keep_bits.then_some(a.matched),
+                }
             })
             .collect();
         let n_chunks = n.div_ceil(geo.chunk);

@@ -589,17 +589,35 @@ impl<'t> Kernel<'t> {
     }
 
     /// Scores every row, in parallel over fixed chunks (on the current rayon
-    /// pool). The outputs are allocated zeroed here and every row is written
-    /// once by `run_chunk`, which relies on starting from zeros.
+    /// pool), into arrays from the recycling pool ([`super::buffers`]) or
+    /// fresh zeroed ones (which `run_chunk` then need not clear).
     pub(crate) fn run(&self, geo: Geometry) -> Output {
+        let a = super::buffers::take(self.n_rows, self.gates.words);
+        let mut out = Output {
+            points: a.points,
+            tier: a.tier,
+            gates: a.gates,
+            matched: a.matched,
+        };
+        self.run_in(geo, &mut out, a.reused);
+        out
+    }
+
+    /// Scores every row into `out`, reusing its buffers (resized to the
+    /// table): no fresh memory, so no page faults, at the price of clearing
+    /// each chunk's bitsets just before it is scored (in cache).
+    pub(crate) fn run_into(&self, geo: Geometry, out: &mut Output) {
         let n = self.n_rows;
         let w = self.gates.words;
-        let mut out = Output {
-            points: vec![0.0; n],
-            tier: vec![0; n],
-            gates: vec![0; n],
-            matched: vec![0; n * w],
-        };
+        out.points.resize(n, 0.0);
+        out.tier.resize(n, 0);
+        out.gates.resize(n, 0);
+        out.matched.resize(n * w, 0);
+        self.run_in(geo, out, true);
+    }
+
+    fn run_in(&self, geo: Geometry, out: &mut Output, clear: bool) {
+        let w = self.gates.words;
         out.points
             .par_chunks_mut(geo.chunk)
             .zip(out.tier.par_chunks_mut(geo.chunk))
@@ -607,12 +625,13 @@ impl<'t> Kernel<'t> {
             .zip(out.matched.par_chunks_mut(geo.chunk * w))
             .enumerate()
             .for_each(|(ci, (((p, t), g), m))| {
-                self.run_chunk(ci * geo.chunk, p, t, g, m, geo.block)
+                self.run_chunk(ci * geo.chunk, p, t, g, m, geo.block, clear)
             });
-        out
     }
 
-    /// Scores rows `start..start + points.len()` into zeroed outputs.
+    /// Scores rows `start..start + points.len()`; the outputs are zero
+    /// unless `clear` (then the points and bitsets are cleared first).
+    #[allow(clippy::too_many_arguments)]
     fn run_chunk(
         &self,
         start: usize,
@@ -621,6 +640,7 @@ impl<'t> Kernel<'t> {
         gates: &mut [u8],
         matched: &mut [u64],
         block: usize,
+        clear: bool,
     ) {
         let w = self.gates.words;
         // Per-chunk scratch (never per row): column-major bit words when a
@@ -645,10 +665,18 @@ impl<'t> Kernel<'t> {
         while b0 < len {
             let bl = block.min(len - b0);
             let row0 = start + b0;
-            // The outputs are freshly zeroed (see `run`): no fill needed.
+            // Fresh outputs are zeroed (see `run`); reused ones are cleared.
             let pts = &mut points[b0..b0 + bl];
             let bits = &mut matched[b0 * w..(b0 + bl) * w];
             let exact = self.tables.is_some();
+            if clear {
+                if !exact {
+                    pts.fill(0.0);
+                }
+                if w == 1 {
+                    bits.fill(0);
+                }
+            }
             if w == 1 {
                 for op in &self.ops {
                     if exact {

@@ -13,17 +13,21 @@
 //!
 //! Two engines:
 //!
-//! - **one ICP** ([`score`], [`ScorePlan`]): criterion at a time over blocks
-//!   of rows, in parallel over fixed-size chunks (so the result does not
-//!   depend on the thread count), no allocation per row, category sets as
-//!   code tables, tags as word-wise AND;
+//! - **one ICP** ([`score`], [`ScorePlan`]): criterion at a time over
+//!   64 Ki-row chunks, in parallel over the chunks (fixed, so the result
+//!   does not depend on the thread count), no allocation per row; each
+//!   criterion ORs its bit into the rows' bitsets (ranges as one vectorised
+//!   closed-interval compare, category sets of up to 63 levels as a u64 in a
+//!   register, tags as word-wise AND) and the points are read off the
+//!   bitsets;
 //! - **many ICPs over one table** ([`score_many`], [`CodedTable`]): the
 //!   what-if workload. Every candidate's numeric thresholds are compiled
 //!   once into sorted cut points per column and each value into a compact
-//!   u8 (or u16) bucket code; each candidate is then a lookup table per
-//!   column, code → matched bits (points are read off the bits), so K candidates cost K passes
-//!   over one-byte codes, not K passes over the f64 columns. Same points and
-//!   tiers as the one-ICP engine.
+//!   u8 (or u16) bucket code; each candidate then tests its criteria on the
+//!   one-byte codes (an interval compare, sixteen rows per instruction, or
+//!   a lookup table code → matched bits), so K candidates cost K passes over
+//!   one-byte codes, not K passes over the f64 columns. Same points and
+//!   tiers as the one-ICP engine, bit for bit.
 //!
 //! Ranking the scored accounts (ties broken deterministically, a continuous
 //! `rank_score`) is in [`FitScores::order`]; see the [`order`] module docs.
@@ -52,12 +56,14 @@
 //! # Ok::<(), icpfit_core::Error>(())
 //! ```
 
+pub mod buffers;
 mod coded;
 mod kernel;
 pub mod order;
 mod plan;
 mod scores;
 
+pub use buffers::{pooled_bytes, release_buffers};
 pub use coded::{CodedTable, ManyOptions, score_many};
 pub use order::TieBreak;
 pub use plan::{PlannedColumn, ScorePlan};
@@ -108,16 +114,37 @@ fn check_threads(n: Option<usize>) -> Result<()> {
 }
 
 /// Runs `f` on a local pool of `n` threads, or on the current pool. A library
-/// never configures the global pool.
+/// never configures the global pool. Pools are kept, one per thread count,
+/// and reused: a service (or a notebook) that scores with `n_threads = 1` on
+/// every call should not pay a thread spawn, and a fresh thread's first
+/// allocations, on each.
 pub(crate) fn in_pool<T: Send>(n: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
-    match n {
-        None => Ok(f()),
-        Some(k) => Ok(rayon::ThreadPoolBuilder::new()
-            .num_threads(k)
-            .build()
-            .map_err(|e| Error::invalid("n_threads", e.to_string()))?
-            .install(f)),
-    }
+    use std::sync::{Arc, Mutex, OnceLock};
+    /// The pools made so far, by thread count.
+    type Pools = Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>;
+    static POOLS: OnceLock<Pools> = OnceLock::new();
+    let Some(k) = n else { return Ok(f()) };
+    let pool = {
+        let mut pools = POOLS
+            .get_or_init(|| Mutex::new(Vec::new()))
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match pools.iter().find(|(size, _)| *size == k) {
+            Some((_, p)) => Arc::clone(p),
+            None => {
+                let p = Arc::new(
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(k)
+                        .thread_name(|i| format!("icpfit-score-{i}"))
+                        .build()
+                        .map_err(|e| Error::invalid("n_threads", e.to_string()))?,
+                );
+                pools.push((k, Arc::clone(&p)));
+                p
+            }
+        }
+    };
+    Ok(pool.install(f))
 }
 
 /// Scores every row of `table` against `icp` (compile, bind, run). To score

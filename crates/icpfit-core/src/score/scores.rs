@@ -111,7 +111,10 @@ impl fmt::Display for TierCounts {
 /// bitset (`words_per_row` u64 words, bit `k` = the `k`-th criterion of
 /// [`Icp::criteria`]) is what [`explain`](Self::explain) expands. Rows
 /// outside the ICP's scope have no points, no matches and no tier.
-#[derive(Debug, Clone)]
+///
+/// `FitScores::default()` is empty: a buffer for
+/// [`ScorePlan::score_into`](super::ScorePlan::score_into).
+#[derive(Debug, Clone, Default)]
 pub struct FitScores {
     pub(crate) icp_name: String,
     pub(crate) icp_version: String,
@@ -123,6 +126,15 @@ pub struct FitScores {
     pub(crate) gates: Vec<u8>,
     pub(crate) matched: Option<Vec<u64>>,
     pub(crate) tie_break: Option<(String, Vec<f64>)>,
+}
+
+/// Dropped scores give their large arrays back to the recycling pool
+/// ([`super::buffers`]), so that the next scoring does not fault in fresh
+/// pages.
+impl Drop for FitScores {
+    fn drop(&mut self) {
+        super::buffers::recycle(self);
+    }
 }
 
 /// Equal when every field is; floats compare by their bits, so scores with

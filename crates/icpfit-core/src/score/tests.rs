@@ -873,3 +873,62 @@ fn closed_bounds_keep_open_ends_exact() {
     let (lo, _) = closed_bounds(&zero);
     assert!(lo > 0.0 && lo <= f64::MIN_POSITIVE);
 }
+
+#[test]
+fn scoring_into_reused_buffers_equals_scoring_afresh() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let mut out = FitScores::default();
+    assert!(out.is_empty());
+    // Growing and shrinking tables, one and three words, exact and not.
+    for (n, k, fractional) in [
+        (150_000, 20, false),
+        (70_000, 150, true),
+        (200, 10, true),
+        (90_000, 30, false),
+    ] {
+        let table = random_table(&mut rng, n);
+        let icp = random_icp(&mut rng, k, fractional, "reuse");
+        let plan = ScorePlan::compile(&icp, table.schema()).unwrap();
+        plan.score_into(&table, &ScoreOptions::default(), &mut out)
+            .unwrap();
+        assert!(
+            out == plan.score(&table, &ScoreOptions::default()).unwrap(),
+            "{n} rows, {k} criteria"
+        );
+        assert_same(&out, &reference(&icp, &table, Levels::Lenient), "reused");
+    }
+}
+
+#[test]
+fn recycled_buffers_never_leak_stale_results() {
+    // Large enough for the pool (arrays of 1 MiB and more); alternating
+    // exact / inexact points and one / three bitset words, so that every
+    // reuse meets stale contents of another shape.
+    let mut rng = ChaCha8Rng::seed_from_u64(33);
+    let table = random_table(&mut rng, 200_000);
+    for (k, fractional) in [
+        (20, false),
+        (150, true),
+        (12, true),
+        (40, false),
+        (20, false),
+    ] {
+        let icp = random_icp(&mut rng, k, fractional, "pooled");
+        let r = reference(&icp, &table, Levels::Lenient);
+        let s = score(&icp, &table, &ScoreOptions::default()).unwrap();
+        assert_same(&s, &r, "pooled single");
+        drop(s);
+        let many = score_many(
+            std::slice::from_ref(&icp),
+            &table,
+            &ManyOptions {
+                matched: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_same(&many[0], &r, "pooled many");
+    }
+    assert!(pooled_bytes() <= buffers::MAX_BYTES);
+    release_buffers();
+}
