@@ -51,7 +51,7 @@ pub fn rank_data(n_rows: usize, seed: u64) -> (AccountTable, Vec<Option<bool>>) 
                 }
             }
         }
-        cols.push((format!("num_{j:02}"), Column::Numeric(v)));
+        cols.push((format!("num_{j:02}"), Column::Numeric(v.into())));
     }
     for (j, &k) in CAT_LEVELS.iter().enumerate() {
         let codes: Vec<u32> = (0..n_rows).map(|_| rng.next_u32() % k as u32).collect();

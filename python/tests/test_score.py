@@ -206,6 +206,26 @@ def test_score_many_equals_scoring_each(deals: icpfit.Table, sample_icp: icpfit.
     assert kept[1].explain(0) == icps[1].score(deals).explain(0)
 
 
+def test_a_frame_is_converted_only_in_the_columns_the_icp_reads() -> None:
+    import pandas as pd
+
+    icp = icpfit.Icp.from_dict(CORE)
+    expected = icp.score(frame())
+    # An extra column of a type icpfit cannot read is never converted, so it
+    # does not stop the scoring; the account ids still come along.
+    wide = frame().append_column("blob", pa.array([b"x"] * 6, type=pa.binary()))
+    for data in (wide, wide.to_pandas()):
+        s = icp.score(data)
+        assert s.points.tolist() == expected.points.tolist()
+        assert s.to_arrow().column("account_id").to_pylist() == ["a1", "a2", "a3", "a4", "a5", "a6"]
+    with pytest.raises(icpfit.SchemaError, match="column `blob` has Arrow type Binary"):
+        icpfit.Table.from_arrow(wide)
+    # A misspelt ICP column is still reported against all the frame's names.
+    typo = icpfit.Icp.from_dict({**CORE, "secondary": [{"name": "v", "column": "industri", "in": ["fintech"]}]})
+    with pytest.raises(icpfit.IcpError, match="did you mean `industry`"):
+        typo.score(pd.DataFrame(frame().to_pandas()))
+
+
 def test_errors_are_icpfit_exceptions() -> None:
     icp = icpfit.Icp.from_dict(CORE)
     with pytest.raises(icpfit.IcpError, match="criterion `mid`: no column named `employees`"):

@@ -23,22 +23,25 @@ use arrow_array::cast::AsArray;
 use arrow_array::temporal_conversions::as_datetime_with_timezone;
 use arrow_array::timezone::Tz;
 use arrow_array::types::{
-    Date32Type, Date64Type, Float16Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
-    Int64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
-    TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    ArrowDictionaryKeyType, Date32Type, Date64Type, Float16Type, Float32Type, Float64Type,
+    Int8Type, Int16Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{
     Array, ArrayRef, ArrowPrimitiveType, GenericListArray, GenericStringArray, OffsetSizeTrait,
     RecordBatch, StringViewArray,
 };
+use arrow_buffer::{ArrowNativeType as _, NullBuffer};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use icpfit_core::error::{Location, suggest};
+use icpfit_core::table::levels::{Interner, remap_codes};
 use icpfit_core::table::{
     AccountTable, CategoricalColumn, Column, DATE_MISSING, Dimension, FLAG_MISSING, Kind,
-    MISSING_CODE, Role, TagSetColumn, TextColumn, default_dimension, default_role,
+    MISSING_CODE, Role, TagSetColumn, TextColumn, Values, default_dimension, default_role,
 };
 use icpfit_core::{Error, table::format_number};
-use std::collections::HashMap;
+use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Metadata key of a field's column kind.
 pub const META_KIND: &str = "icpfit.kind";
@@ -77,7 +80,7 @@ impl Overrides {
         }
         Ok(())
     }
-    fn role(&self, name: &str) -> Option<Role> {
+    pub(crate) fn role(&self, name: &str) -> Option<Role> {
         self.roles.iter().find(|(n, _)| n == name).map(|(_, r)| *r)
     }
     fn dimension(&self, name: &str) -> Option<Dimension> {
@@ -88,6 +91,34 @@ impl Overrides {
     }
 }
 
+/// The columns of `schema` to convert when only `wanted` are needed: those
+/// and the id column (kept for the results' account ids), in schema order.
+/// `None` (convert everything) when a wanted name is not a column, so that
+/// the error downstream suggests among all the frame's names.
+pub fn projection(schema: &Schema, wanted: &[&str], overrides: &Overrides) -> Option<Vec<usize>> {
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    if wanted.iter().any(|w| !names.contains(w)) {
+        return None;
+    }
+    let is_id = |f: &Field| {
+        let role = overrides.role(f.name()).or_else(|| {
+            f.metadata()
+                .get(META_ROLE)
+                .and_then(|r| names::role(f.name(), r).ok())
+        });
+        role.unwrap_or_else(|| default_role(f.name())) == Role::Id
+    };
+    Some(
+        schema
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| wanted.contains(&f.name().as_str()) || is_id(f))
+            .map(|(j, _)| j)
+            .collect(),
+    )
+}
+
 /// Builds a table from record batches of one schema.
 pub fn table_from_batches(
     schema: &Schema,
@@ -96,10 +127,8 @@ pub fn table_from_batches(
 ) -> BindResult<AccountTable> {
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     overrides.check(&names)?;
-    let mut columns = Vec::with_capacity(names.len());
     let mut fields = Vec::with_capacity(names.len());
-    for (j, field) in schema.fields().iter().enumerate() {
-        let name = field.name().as_str();
+    for (name, field) in names.iter().zip(schema.fields()) {
         let meta = |key: &str| field.metadata().get(key).map(String::as_str);
         let role = match overrides.role(name) {
             Some(r) => r,
@@ -115,44 +144,33 @@ pub fn table_from_batches(
                 None => default_dimension(name),
             },
         };
-        let as_text = role == Role::Id || meta(META_KIND) == Some(Kind::Text.as_str());
-        let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(j)).collect();
-        columns.push((name.to_owned(), convert(field, &arrays, as_text)?));
-        fields.push((name, role, dimension));
+        fields.push((*name, role, dimension));
+    }
+    // Columns convert independently: in parallel, collected in order, and
+    // the first failing column (in schema order) is the error reported.
+    let converted: Vec<BindResult<Column>> = schema
+        .fields()
+        .par_iter()
+        .zip(&fields)
+        .enumerate()
+        .map(|(j, (field, &(_, role, _)))| {
+            let as_text = role == Role::Id
+                || field.metadata().get(META_KIND).map(String::as_str) == Some(Kind::Text.as_str());
+            let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(j)).collect();
+            convert(field, &arrays, as_text)
+        })
+        .collect();
+    let mut columns = Vec::with_capacity(names.len());
+    for (&(name, _, _), column) in fields.iter().zip(converted) {
+        columns.push((name.to_owned(), column?));
     }
     let mut table = AccountTable::from_columns(columns)?;
     for (name, role, dimension) in fields {
         table.set_role(name, role)?;
         table.set_dimension(name, dimension)?;
     }
-    check_unique_ids(&table)?;
+    table.check_unique_ids()?;
     Ok(table)
-}
-
-/// Refuses a repeated id, as the CSV reader does.
-// The core's check is private to its readers; this mirrors it for in-memory
-// input (see the report: the core should expose one).
-fn check_unique_ids(table: &AccountTable) -> Result<(), Error> {
-    let Some(field) = table.schema().id_column() else {
-        return Ok(());
-    };
-    let col = table.column(&field.name)?;
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.n_rows());
-    for i in 0..table.n_rows() {
-        let Some(v) = col.display_value(i) else {
-            continue;
-        };
-        if let Some(&first) = seen.get(&v) {
-            return Err(Error::DuplicateId {
-                at: Location::row(i),
-                column: field.name.clone(),
-                value: v,
-                first: Location::row(first),
-            });
-        }
-        seen.insert(v, i);
-    }
-    Ok(())
 }
 
 fn unsupported(field: &Field) -> PyIcpfitErr {
@@ -184,7 +202,7 @@ fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Col
     let n: usize = arrays.iter().map(|a| a.len()).sum();
     let name = field.name();
     Ok(match dt {
-        DataType::Null => Column::Numeric(vec![f64::NAN; n]),
+        DataType::Null => Column::Numeric(vec![f64::NAN; n].into()),
         DataType::Boolean => {
             let mut out = Vec::with_capacity(n);
             for a in arrays {
@@ -203,29 +221,7 @@ fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Col
             }
             Column::Text(TextColumn::from_strings(name, &values)?)
         }
-        dt if is_number(dt) => {
-            let mut out = Vec::with_capacity(n);
-            let mut bad = None;
-            for a in arrays {
-                push_numeric(a, dt, &mut |v| {
-                    let x = v.unwrap_or(f64::NAN);
-                    if x.is_infinite() && bad.is_none() {
-                        bad = Some((out.len(), x));
-                    }
-                    out.push(x);
-                });
-            }
-            if let Some((row, x)) = bad {
-                return Err(Error::Parse {
-                    at: Location::row(row),
-                    column: name.clone(),
-                    value: x.to_string(),
-                    expected: "a finite number (null or NaN for missing)".into(),
-                }
-                .into());
-            }
-            Column::Numeric(out)
-        }
+        dt if is_number(dt) => numeric_column(name, dt, arrays)?,
         dt if is_stringish(dt) => {
             let mut strs = Vec::with_capacity(arrays.len());
             for a in arrays {
@@ -241,14 +237,10 @@ fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Col
                 let mut interner = Interner::default();
                 let mut codes = Vec::with_capacity(n);
                 for s in &strs {
-                    codes.extend(
-                        (0..s.len()).map(|i| s.get(i).map_or(MISSING_CODE, |v| interner.code(v))),
-                    );
+                    s.push_codes(&mut interner, &mut codes);
                 }
                 let (levels, remap) = interner.finish();
-                for c in codes.iter_mut().filter(|c| **c != MISSING_CODE) {
-                    *c = remap[*c as usize];
-                }
+                remap_codes(&mut codes, &remap);
                 Column::Categorical(CategoricalColumn::new(codes, levels)?)
             }
         }
@@ -319,6 +311,115 @@ fn push_numeric(a: &ArrayRef, dt: &DataType, f: &mut dyn FnMut(Option<f64>)) {
             }
         }
     }
+}
+
+/// Appends a numeric array as f64 (null → NaN): a conversion loop over the
+/// values buffer the compiler vectorises (a memcpy for float64), then NaN
+/// written at the null positions, instead of one optional per value.
+fn push_numbers(a: &ArrayRef, dt: &DataType, out: &mut Vec<f64>) {
+    let start = out.len();
+    macro_rules! cast {
+        ($t:ty) => {
+            out.extend(a.as_primitive::<$t>().values().iter().map(|&x| x as f64))
+        };
+    }
+    match dt {
+        DataType::Int8 => cast!(Int8Type),
+        DataType::Int16 => cast!(Int16Type),
+        DataType::Int32 => cast!(Int32Type),
+        DataType::Int64 => cast!(Int64Type),
+        DataType::UInt8 => cast!(UInt8Type),
+        DataType::UInt16 => cast!(UInt16Type),
+        DataType::UInt32 => cast!(UInt32Type),
+        DataType::UInt64 => cast!(UInt64Type),
+        DataType::Float16 => out.extend(
+            a.as_primitive::<Float16Type>()
+                .values()
+                .iter()
+                .map(|&x| f64::from(x)),
+        ),
+        DataType::Float32 => cast!(Float32Type),
+        DataType::Float64 => out.extend_from_slice(a.as_primitive::<Float64Type>().values()),
+        // Decimals are "numeric" to Arrow but not handled: the caller only
+        // sends the types above (see `convert`).
+        _ => out.resize(start + a.len(), f64::NAN),
+    }
+    if let Some(nulls) = a.nulls() {
+        let values = &mut out[start..];
+        for_each_null(nulls, |i| values[i] = f64::NAN);
+    }
+}
+
+/// Calls `f` with the index of every null, word by word (a word without
+/// nulls costs one comparison).
+fn for_each_null(nulls: &NullBuffer, mut f: impl FnMut(usize)) {
+    if nulls.null_count() == 0 {
+        return;
+    }
+    let n = nulls.len();
+    for (w, word) in nulls.inner().bit_chunks().iter_padded().enumerate() {
+        let mut unset = !word;
+        while unset != 0 {
+            let i = w * 64 + unset.trailing_zeros() as usize;
+            if i >= n {
+                break;
+            }
+            f(i);
+            unset &= unset - 1;
+        }
+    }
+}
+
+/// The first ±∞, found by a branch-free scan of 1 Ki-value blocks (the
+/// compiler vectorises it; an early-exit search per value it does not).
+fn first_infinite(values: &[f64]) -> Option<usize> {
+    const BLOCK: usize = 1024;
+    let block = values.chunks(BLOCK).position(|b| {
+        b.iter()
+            .fold(false, |any, x| any | (x.abs() == f64::INFINITY))
+    })?;
+    let start = block * BLOCK;
+    values[start..]
+        .iter()
+        .position(|x| x.is_infinite())
+        .map(|k| start + k)
+}
+
+/// A numeric column. One float64 array whose null slots hold NaN (pandas'
+/// layout, and any array without nulls) already is the table's layout: its
+/// buffer is shared, not copied. Anything else is converted.
+fn numeric_column(name: &str, dt: &DataType, arrays: &[&ArrayRef]) -> BindResult<Column> {
+    let finite = |values: &[f64]| match first_infinite(values) {
+        None => Ok(()),
+        Some(row) => Err(Error::Parse {
+            at: Location::row(row),
+            column: name.to_owned(),
+            value: values[row].to_string(),
+            expected: "a finite number (null or NaN for missing)".into(),
+        }),
+    };
+    if let [a] = arrays
+        && *dt == DataType::Float64
+    {
+        let a = a.as_primitive::<Float64Type>();
+        let values = a.values();
+        let mut nan_under_nulls = true;
+        if let Some(nulls) = a.nulls() {
+            for_each_null(nulls, |i| nan_under_nulls &= values[i].is_nan());
+        }
+        if nan_under_nulls {
+            finite(values)?;
+            let shared: Arc<dyn AsRef<[f64]> + Send + Sync> = Arc::new(values.clone());
+            return Ok(Column::Numeric(Values::Shared(shared)));
+        }
+    }
+    let n = arrays.iter().map(|a| a.len()).sum();
+    let mut out = Vec::with_capacity(n);
+    for a in arrays {
+        push_numbers(a, dt, &mut out);
+    }
+    finite(&out)?;
+    Ok(Column::Numeric(out.into()))
 }
 
 type DayCheck<'a> = dyn Fn(i64, usize, &dyn Fn() -> String) -> BindResult<i32> + 'a;
@@ -447,6 +548,19 @@ impl<'a> Strs<'a> {
             _ => return None,
         })
     }
+    /// Appends each row's code from `interner` (null → [`MISSING_CODE`]).
+    /// A dictionary's values are interned once each, on first use, so a
+    /// categorical column costs an array lookup per row instead of a hash.
+    fn push_codes(&self, interner: &mut Interner<'a>, codes: &mut Vec<u32>) {
+        match self {
+            Self::Dict { array, values, .. } => {
+                dictionary_codes(*array, values, interner, codes);
+            }
+            _ => codes.extend(
+                (0..self.len()).map(|i| self.get(i).map_or(MISSING_CODE, |v| interner.code(v))),
+            ),
+        }
+    }
     fn len(&self) -> usize {
         match self {
             Self::Utf8(a) => a.len(),
@@ -473,6 +587,78 @@ impl<'a> Strs<'a> {
                 }
             }
         }
+    }
+}
+
+/// Appends the codes of a dictionary array's rows: each dictionary value
+/// used by a valid row is interned once, on first use, and a row costs an
+/// array lookup. Keys under null rows are never read (Arrow leaves them
+/// undefined), so unused dictionary entries cannot leak into the levels.
+fn dictionary_codes<'a>(
+    array: &'a dyn Array,
+    values: &Strs<'a>,
+    interner: &mut Interner<'a>,
+    codes: &mut Vec<u32>,
+) {
+    fn typed<'a, K: ArrowDictionaryKeyType>(
+        array: &'a dyn Array,
+        values: &Strs<'a>,
+        interner: &mut Interner<'a>,
+        codes: &mut Vec<u32>,
+    ) {
+        const UNSEEN: u32 = MISSING_CODE - 1;
+        let keys = array.as_dictionary::<K>().keys();
+        let mut of_key = vec![UNSEEN; values.len()];
+        let mut code = |k: K::Native| {
+            let k = k.as_usize();
+            let slot = &mut of_key[k];
+            if *slot == UNSEEN {
+                *slot = values.get(k).map_or(MISSING_CODE, |v| interner.code(v));
+            }
+            *slot
+        };
+        match keys.nulls().filter(|m| m.null_count() > 0) {
+            None => codes.extend(keys.values().iter().map(|&k| code(k))),
+            Some(nulls) => codes.extend(
+                keys.values()
+                    .iter()
+                    .zip(nulls.iter())
+                    .map(|(&k, valid)| if valid { code(k) } else { MISSING_CODE }),
+            ),
+        }
+    }
+    match array.data_type() {
+        DataType::Dictionary(k, _) => match k.as_ref() {
+            DataType::Int8 => typed::<Int8Type>(array, values, interner, codes),
+            DataType::Int16 => typed::<Int16Type>(array, values, interner, codes),
+            DataType::Int32 => typed::<Int32Type>(array, values, interner, codes),
+            DataType::Int64 => typed::<Int64Type>(array, values, interner, codes),
+            DataType::UInt8 => typed::<UInt8Type>(array, values, interner, codes),
+            DataType::UInt16 => typed::<UInt16Type>(array, values, interner, codes),
+            DataType::UInt32 => typed::<UInt32Type>(array, values, interner, codes),
+            DataType::UInt64 => typed::<UInt64Type>(array, values, interner, codes),
+            // Arrow allows only the integer keys above; any other layout
+            // goes through the normalised keys, row by row.
+            _ => generic(array, values, interner, codes),
+        },
+        _ => generic(array, values, interner, codes),
+    }
+    fn generic<'a>(
+        array: &'a dyn Array,
+        values: &Strs<'a>,
+        interner: &mut Interner<'a>,
+        codes: &mut Vec<u32>,
+    ) {
+        let keys = array
+            .as_any_dictionary_opt()
+            .map(|d| d.normalized_keys())
+            .unwrap_or_default();
+        codes.extend((0..array.len()).map(|i| match keys.get(i) {
+            Some(&k) if array.is_valid(i) => {
+                values.get(k).map_or(MISSING_CODE, |v| interner.code(v))
+            }
+            _ => MISSING_CODE,
+        }));
     }
 }
 
@@ -515,40 +701,6 @@ impl<'a> Lists<'a> {
                 start..start + a.value_length() as usize
             }),
         }
-    }
-}
-
-/// Interns strings in first-seen order, then renumbers them sorted, so that
-/// levels do not depend on row order or on an Arrow dictionary's layout.
-#[derive(Default)]
-struct Interner<'a> {
-    index: HashMap<&'a str, u32>,
-    levels: Vec<&'a str>,
-}
-
-impl<'a> Interner<'a> {
-    #[inline]
-    fn code(&mut self, s: &'a str) -> u32 {
-        if let Some(&c) = self.index.get(s) {
-            return c;
-        }
-        let c = self.levels.len() as u32;
-        self.index.insert(s, c);
-        self.levels.push(s);
-        c
-    }
-    fn finish(self) -> (Vec<String>, Vec<u32>) {
-        let mut order: Vec<u32> = (0..self.levels.len() as u32).collect();
-        order.sort_by(|&a, &b| self.levels[a as usize].cmp(self.levels[b as usize]));
-        let mut remap = vec![0u32; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            remap[old as usize] = new as u32;
-        }
-        let levels = order
-            .iter()
-            .map(|&o| self.levels[o as usize].to_owned())
-            .collect();
-        (levels, remap)
     }
 }
 
@@ -665,6 +817,70 @@ mod tests {
         assert_eq!(t.n_rows(), 5);
         assert_eq!(c.levels(), ["a", "b", "c"]);
         assert_eq!(c.codes(), &[1, 0, 2, MISSING_CODE, 0]);
+    }
+
+    #[test]
+    fn dictionaries_keep_only_used_values_and_read_nulls_from_keys_and_values() {
+        // Dictionary: 0 "zeta" (unused), 1 "fin", 2 null, 3 "fin" (repeated),
+        // 4 "edu"; keys: fin, null key, null value, fin (repeat), edu.
+        let values = Arc::new(StringArray::from(vec![
+            Some("zeta"),
+            Some("fin"),
+            None,
+            Some("fin"),
+            Some("edu"),
+        ]));
+        let keys = arrow_array::Int8Array::from(vec![Some(1), None, Some(2), Some(3), Some(4)]);
+        let dict = DictionaryArray::<arrow_array::types::Int8Type>::try_new(keys, values).unwrap();
+        // A slice of a float column with nulls: offsets must carry through.
+        let floats = Float64Array::from(vec![
+            Some(9.0),
+            Some(1.0),
+            None,
+            Some(3.0),
+            Some(4.0),
+            Some(5.0),
+        ]);
+        let (schema, batches) = batch(vec![
+            ("industry", Arc::new(dict) as ArrayRef),
+            ("employees", Arc::new(floats.slice(1, 5)) as ArrayRef),
+            (
+                "seats",
+                Arc::new(arrow_array::UInt16Array::from(vec![
+                    Some(1),
+                    None,
+                    Some(3),
+                    Some(4),
+                    Some(5),
+                ])),
+            ),
+        ]);
+        let t = table_from_batches(&schema, &batches, &Overrides::default()).unwrap();
+        let c = t.categorical("industry").unwrap();
+        assert_eq!(c.levels(), ["edu", "fin"]);
+        assert_eq!(c.codes(), &[1, MISSING_CODE, MISSING_CODE, 1, 0]);
+        let e = t.numeric("employees").unwrap();
+        assert_eq!(e[0], 1.0);
+        assert!(e[1].is_nan());
+        assert_eq!(&e[2..], &[3.0, 4.0, 5.0]);
+        // A zero under the null: copied with NaN written in; without nulls
+        // (or with NaN under them) the Arrow buffer itself is shared.
+        let shared = |name: &str| match t.column(name).unwrap() {
+            Column::Numeric(v) => v.is_shared(),
+            _ => unreachable!(),
+        };
+        assert!(!shared("employees"));
+        let nan_under_null = Float64Array::new(
+            vec![1.0, f64::NAN].into(),
+            Some(arrow_buffer::NullBuffer::from(vec![true, false])),
+        );
+        let (schema2, batches2) = batch(vec![("acv", Arc::new(nan_under_null) as ArrayRef)]);
+        let t2 = table_from_batches(&schema2, &batches2, &Overrides::default()).unwrap();
+        assert!(matches!(t2.column("acv").unwrap(), Column::Numeric(v) if v.is_shared()));
+        assert!(t2.numeric("acv").unwrap()[1].is_nan());
+        let s = t.numeric("seats").unwrap();
+        assert!(s[1].is_nan());
+        assert_eq!((s[0], s[4]), (1.0, 5.0));
     }
 
     #[test]

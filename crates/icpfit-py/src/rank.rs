@@ -1,8 +1,9 @@
 //! `icpfit.rank` and `icpfit.Ranking`: converts the inputs, runs the core
 //! ranking without the GIL, and exports the result as Arrow.
 
+use crate::arrow_in::Overrides;
 use crate::error::{BindResult, PyIcpfitErr, guard};
-use crate::table::{PyTable, arrow_err, frames_call, html_escape, stream_capsule};
+use crate::table::{PyTable, arrow_err, frame_to_table, frames_call, html_escape, stream_capsule};
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{Field, Schema};
 use icpfit_core::rank::{AttributeRank, Metric, RankOptions, Ranking, Target, rank as core_rank};
@@ -301,19 +302,26 @@ impl PyRanking {
     }
 }
 
-/// `data` as a table: a `Table` as is, any dataframe through `Table.from_arrow`.
+/// `data` as a table: a `Table` as is, any dataframe converted in full.
 pub(crate) fn table_of<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyTable>> {
+    table_with(py, data, None)
+}
+
+/// `data` as a table: a `Table` as is, a dataframe converted with only the
+/// `wanted` columns (and the id) when given.
+pub(crate) fn table_with<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    wanted: Option<&[&str]>,
+) -> PyResult<Bound<'py, PyTable>> {
     if let Ok(t) = data.cast::<PyTable>() {
         return Ok(t.clone());
     }
-    let converted = py
-        .import("icpfit")?
-        .getattr("Table")?
-        .call_method1("from_arrow", (data,))?;
-    Ok(converted.cast_into::<PyTable>()?)
+    let table = frame_to_table(py, data, &Overrides::default(), wanted)?;
+    Bound::new(py, table)
 }
 
 /// Ranks the attributes of ``data`` by how well they separate ``target``.

@@ -4,7 +4,7 @@
 
 use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard};
 use crate::icp::PyIcp;
-use crate::rank::table_of;
+use crate::rank::table_with;
 use crate::table::{PyTable, arrow_err, frames_call, html_escape, stream_capsule};
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{
@@ -613,7 +613,11 @@ pub(crate) fn score_icp(
         }),
         n_threads,
     };
-    let table = table_of(py, data)?;
+    let mut wanted = icp.columns();
+    if let Some(t) = &opts.tie_break {
+        wanted.push(&t.column);
+    }
+    let table = table_with(py, data, Some(&wanted))?;
     let inner = table.get();
     let scores = py.detach(|| guard(|| Ok(score(icp, &inner.0, &opts)?)))?;
     Ok(PyFitScores {
@@ -656,7 +660,13 @@ pub fn score_many(
         n_threads,
     };
     let icps: Vec<Icp> = icps.iter().map(|i| i.get().0.clone()).collect();
-    let table = table_of(py, data)?;
+    let mut wanted: Vec<&str> = Vec::new();
+    for c in icps.iter().flat_map(Icp::columns) {
+        if !wanted.contains(&c) {
+            wanted.push(c);
+        }
+    }
+    let table = table_with(py, data, Some(&wanted))?;
     let inner = table.get();
     let all =
         py.detach(|| guard(|| core_many(&icps, &inner.0, &opts).map_err(PyIcpfitErr::from)))?;

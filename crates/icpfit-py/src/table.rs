@@ -1,6 +1,6 @@
 //! `icpfit.Table`, `icpfit.Field`, `icpfit.TableSummary` and `read_csv`.
 
-use crate::arrow_in::{Overrides, table_from_batches};
+use crate::arrow_in::{Overrides, projection, table_from_batches};
 use crate::arrow_out::{summary_to_batch, table_to_batch};
 use crate::error::{BindResult, PyIcpfitErr, guard, warn};
 use crate::names;
@@ -8,7 +8,7 @@ use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::Field as ArrowField;
 use icpfit_core::table::{
     AccountTable, Column, ColumnSpec, ColumnSummary, CsvOptions, DATE_MISSING, Field,
-    IngestWarning, SchemaSpec,
+    IngestWarning, Role, SchemaSpec, default_role,
 };
 use icpfit_core::{Error, table::format_number};
 use numpy::PyArray1;
@@ -343,6 +343,68 @@ fn overrides_from(
     Ok(o)
 }
 
+/// `data` (an Arrow producer or a pandas DataFrame) as a table. With
+/// `wanted`, only those columns and the id column are converted (scoring
+/// needs only the ICP's columns; a wide frame's others would be converted
+/// for nothing); when a wanted name is missing everything is converted, so
+/// that the error downstream can suggest among all the names.
+pub(crate) fn frame_to_table(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    overrides: &Overrides,
+    wanted: Option<&[&str]>,
+) -> PyResult<PyTable> {
+    let converted;
+    let data = if is_pandas_frame(data)? {
+        let mut frame = data.clone();
+        if let Some(wanted) = wanted
+            && let Ok(names) = data.getattr("columns")?.extract::<Vec<String>>()
+            && wanted.iter().all(|w| names.iter().any(|n| n == w))
+        {
+            let keep: Vec<&String> = names
+                .iter()
+                .filter(|n| {
+                    wanted.contains(&n.as_str())
+                        || overrides.role(n).unwrap_or_else(|| default_role(n)) == Role::Id
+                })
+                .collect();
+            frame = data.get_item(keep)?;
+        }
+        converted = frames_call(py, "pandas_to_arrow", &frame)?;
+        &converted
+    } else {
+        data
+    };
+    if !(data.hasattr("__arrow_c_stream__")? || data.hasattr("__arrow_c_array__")?) {
+        let hint = if data.hasattr("collect")? && data.hasattr("lazy")? {
+            " (a lazy frame? call .collect() first)"
+        } else {
+            ""
+        };
+        return Err(PyTypeError::new_err(format!(
+            "Table.from_arrow expects an Arrow producer (an object with __arrow_c_stream__ or \
+             __arrow_c_array__: pyarrow Table or RecordBatch, polars DataFrame, DuckDB relation, ...) \
+             or a pandas DataFrame; got {}{hint}",
+            data.get_type().name()?
+        )));
+    }
+    let input: AnyRecordBatch = data.extract()?;
+    let (mut batches, mut schema) = input.into_table()?.into_inner();
+    if let Some(keep) = wanted.and_then(|w| projection(&schema, w, overrides))
+        && keep.len() < schema.fields().len()
+    {
+        schema = Arc::new(schema.project(&keep).map_err(arrow_err)?);
+        batches = batches
+            .iter()
+            .map(|b| b.project(&keep))
+            .collect::<Result<_, _>>()
+            .map_err(arrow_err)?;
+    }
+    let table = detached(py, || table_from_batches(&schema, &batches, overrides))?;
+    warn_all_missing(py, &table, false)?;
+    Ok(PyTable(table))
+}
+
 fn is_pandas_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     let ty = obj.get_type();
     let module: String = ty.getattr("__module__")?.extract()?;
@@ -548,31 +610,7 @@ impl PyTable {
         dimensions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTable> {
         let overrides = overrides_from(roles, dimensions)?;
-        let converted;
-        let data = if is_pandas_frame(data)? {
-            converted = frames_call(py, "pandas_to_arrow", data)?;
-            &converted
-        } else {
-            data
-        };
-        if !(data.hasattr("__arrow_c_stream__")? || data.hasattr("__arrow_c_array__")?) {
-            let hint = if data.hasattr("collect")? && data.hasattr("lazy")? {
-                " (a lazy frame? call .collect() first)"
-            } else {
-                ""
-            };
-            return Err(PyTypeError::new_err(format!(
-                "Table.from_arrow expects an Arrow producer (an object with __arrow_c_stream__ or \
-                 __arrow_c_array__: pyarrow Table or RecordBatch, polars DataFrame, DuckDB relation, ...) \
-                 or a pandas DataFrame; got {}{hint}",
-                data.get_type().name()?
-            )));
-        }
-        let input: AnyRecordBatch = data.extract()?;
-        let (batches, schema) = input.into_table()?.into_inner();
-        let table = detached(py, || table_from_batches(&schema, &batches, &overrides))?;
-        warn_all_missing(py, &table, false)?;
-        Ok(PyTable(table))
+        frame_to_table(py, data, &overrides, None)
     }
 
     /// The Arrow PyCapsule stream protocol: any Arrow consumer

@@ -268,6 +268,21 @@ impl Icp {
             .chain(self.secondary.iter().map(|c| (Section::Secondary, c)))
             .chain(self.negative.iter().map(|c| (Section::Negative, c)))
     }
+    /// Every column the ICP reads (criteria, then the scope), each once, in
+    /// first-use order: what a caller must supply to score against it.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let used = self
+            .criteria()
+            .map(|(_, c)| c.column.as_str())
+            .chain(self.scope.iter().map(|s| s.column.as_str()));
+        for c in used {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
     /// Number of criteria.
     pub fn len(&self) -> usize {
         self.primary.len() + self.secondary.len() + self.negative.len()

@@ -253,8 +253,11 @@ fn weights_shift_what_drives_revenue() {
 fn edge_table() -> (AccountTable, Target) {
     let n = 60;
     let mut cols: Vec<(String, Column)> = Vec::new();
-    cols.push(("constant".into(), Column::Numeric(vec![7.0; n])));
-    cols.push(("all_missing".into(), Column::Numeric(vec![f64::NAN; n])));
+    cols.push(("constant".into(), Column::Numeric(vec![7.0; n].into())));
+    cols.push((
+        "all_missing".into(),
+        Column::Numeric(vec![f64::NAN; n].into()),
+    ));
     cols.push((
         "tied".into(),
         Column::Numeric((0..n).map(|i| (i % 2) as f64).collect()),
@@ -319,7 +322,7 @@ fn edge_cases_give_documented_results() {
 fn tiny_samples_and_bad_input() {
     let table = AccountTable::from_columns(vec![(
         "x".into(),
-        Column::Numeric(vec![1.0, 2.0, 3.0, 4.0]),
+        Column::Numeric(vec![1.0, 2.0, 3.0, 4.0].into()),
     )])
     .unwrap();
     let target = Target::from_labels(

@@ -60,7 +60,7 @@ impl TieBreak {
             Column::Numeric(v) => Ok(if self.ascending {
                 v.iter().map(|x| -x).collect()
             } else {
-                v.clone()
+                v.to_vec()
             }),
             other => Err(Error::WrongKind {
                 column: self.column.clone(),

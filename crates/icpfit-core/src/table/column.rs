@@ -5,6 +5,7 @@
 //! [`FLAG_MISSING`] for flags, [`DATE_MISSING`] for dates. Text and tag-set
 //! columns carry a validity [`Bitmap`].
 
+use super::Values;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -435,8 +436,9 @@ impl TextColumn {
 /// One column of an [`AccountTable`](super::AccountTable).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
-    /// f64 values, NaN = missing.
-    Numeric(Vec<f64>),
+    /// f64 values, NaN = missing; owned, or shared with the frame they
+    /// came from (zero-copy Arrow import).
+    Numeric(Values<f64>),
     /// Dictionary-encoded categories.
     Categorical(CategoricalColumn),
     /// 0 = false, 1 = true, [`FLAG_MISSING`] = missing.
@@ -502,7 +504,7 @@ impl Column {
     /// bitmaps included).
     pub fn heap_bytes(&self) -> usize {
         match self {
-            Column::Numeric(v) => v.capacity() * 8,
+            Column::Numeric(v) => v.heap_bytes(),
             Column::Categorical(c) => c.heap_bytes(),
             Column::Flag(v) => v.capacity(),
             Column::TagSet(t) => t.heap_bytes(),

@@ -27,6 +27,7 @@ use super::column::{
 };
 use super::column::{TagSetColumn, TextColumn};
 use super::date;
+use super::levels::{Interner, remap_codes};
 use super::schema::{Field, Schema, SchemaSpec, default_dimension, default_role};
 use super::{AccountTable, IngestWarning, Role};
 use crate::error::{Error, Location, Result};
@@ -239,21 +240,22 @@ pub(crate) fn build_table(
     let n_rows = raw.first().map_or(0, RawColumn::len);
     let table = AccountTable::from_parts(Schema::new(fields), columns, n_rows, warnings)?;
     if opts.unique_ids {
-        check_unique_ids(&table, &rows)?;
+        check_unique_ids(&table, &|i| rows.at(i))?;
     }
     Ok(table)
 }
 
-fn check_unique_ids(table: &AccountTable, rows: &Rows<'_>) -> Result<()> {
+/// The first repeated id as [`Error::DuplicateId`], located by `at(row)`.
+pub(crate) fn check_unique_ids(table: &AccountTable, at: &dyn Fn(usize) -> Location) -> Result<()> {
     let Some(field) = table.schema().id_column() else {
         return Ok(());
     };
     let col = table.column(&field.name)?;
     let duplicate = |i: usize, first: usize, value: String| Error::DuplicateId {
-        at: rows.at(i),
+        at: at(i),
         column: field.name.clone(),
         value,
-        first: rows.at(first),
+        first: at(first),
     };
     if let Column::Text(t) = col {
         // The usual case: borrow the strings, no allocation per row.
@@ -321,10 +323,13 @@ fn convert_column(
         });
     }
     let column = match kind {
-        Kind::Numeric => Column::Numeric(match parsed {
-            Some(v) => v,
-            None => to_numeric(&cells, n, rows)?,
-        }),
+        Kind::Numeric => Column::Numeric(
+            match parsed {
+                Some(v) => v,
+                None => to_numeric(&cells, n, rows)?,
+            }
+            .into(),
+        ),
         Kind::Flag => Column::Flag(to_flag(&cells, n, rows)?),
         Kind::Date => Column::Date(to_date(&cells, n, rows)?),
         Kind::Categorical => Column::Categorical(to_categorical(&cells, n)),
@@ -504,43 +509,6 @@ fn to_date(cells: &Cells<'_>, n: usize, rows: &Rows<'_>) -> Result<Vec<i32>> {
     Ok(out)
 }
 
-/// Interns strings in first-seen order, then renumbers them in sorted order
-/// so that dictionaries do not depend on row order.
-#[derive(Default)]
-struct Interner<'a> {
-    // FxHash: several times faster than SipHash on short category strings,
-    // and the keys are the user's own data (no untrusted-collision concern).
-    index: rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, u32>,
-    levels: Vec<std::borrow::Cow<'a, str>>,
-}
-
-impl<'a> Interner<'a> {
-    #[inline]
-    fn code(&mut self, s: std::borrow::Cow<'a, str>) -> u32 {
-        if let Some(&c) = self.index.get(&s) {
-            return c;
-        }
-        let c = self.levels.len() as u32;
-        self.index.insert(s.clone(), c);
-        self.levels.push(s);
-        c
-    }
-    /// Sorted levels and the old-code → new-code map.
-    fn finish(self) -> (Vec<String>, Vec<u32>) {
-        let mut order: Vec<u32> = (0..self.levels.len() as u32).collect();
-        order.sort_by(|&a, &b| self.levels[a as usize].cmp(&self.levels[b as usize]));
-        let mut remap = vec![0u32; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            remap[old as usize] = new as u32;
-        }
-        let levels = order
-            .iter()
-            .map(|&o| self.levels[o as usize].to_string())
-            .collect();
-        (levels, remap)
-    }
-}
-
 fn fold<'a>(s: &'a str, fold_case: bool) -> std::borrow::Cow<'a, str> {
     if fold_case && s.chars().any(char::is_uppercase) {
         s.to_lowercase().into()
@@ -559,9 +527,7 @@ fn to_categorical(cells: &Cells<'_>, n: usize) -> CategoricalColumn {
         })
         .collect();
     let (levels, remap) = interner.finish();
-    for c in codes.iter_mut().filter(|c| **c != MISSING_CODE) {
-        *c = remap[*c as usize];
-    }
+    remap_codes(&mut codes, &remap);
     // ok: every code comes from the interner, so it indexes `levels`.
     CategoricalColumn::new(codes, levels).expect("interned codes are in range")
 }

@@ -8,9 +8,11 @@ mod column;
 mod csv;
 pub mod date;
 mod ingest;
+pub mod levels;
 mod records;
 mod schema;
 mod summary;
+mod values;
 
 pub use column::{
     Bitmap, CategoricalColumn, Column, DATE_MISSING, FLAG_MISSING, Kind, MISSING_CODE,
@@ -21,8 +23,9 @@ pub use schema::{
     ColumnSpec, Dimension, Field, Role, Schema, SchemaSpec, default_dimension, default_role,
 };
 pub use summary::ColumnSummary;
+pub use values::Values;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use serde::{Deserialize, Serialize};
 
 /// Something the reader noticed that is not an error but must not go unsaid.
@@ -102,6 +105,12 @@ impl AccountTable {
             cols.push(col);
         }
         Self::from_parts(Schema::new(fields), cols, n_rows, Vec::new())
+    }
+
+    /// Refuses a repeated value of the id column ([`Error::DuplicateId`],
+    /// rows 0-based), as the CSV reader does; for tables built in memory.
+    pub fn check_unique_ids(&self) -> Result<()> {
+        ingest::check_unique_ids(self, &Location::row)
     }
 
     /// Number of rows (accounts).

@@ -519,20 +519,20 @@ fn record_errors_name_the_row() {
 #[test]
 fn from_columns_checks_lengths_and_names() {
     let ok = AccountTable::from_columns(vec![
-        ("employees".into(), Column::Numeric(vec![1.0, 2.0])),
+        ("employees".into(), Column::Numeric(vec![1.0, 2.0].into())),
         ("won".into(), Column::Flag(vec![1, 0])),
     ])
     .unwrap();
     assert_eq!(ok.schema().field("won").unwrap().role, Role::Outcome);
     let err = AccountTable::from_columns(vec![
-        ("a".into(), Column::Numeric(vec![1.0, 2.0])),
-        ("b".into(), Column::Numeric(vec![1.0])),
+        ("a".into(), Column::Numeric(vec![1.0, 2.0].into())),
+        ("b".into(), Column::Numeric(vec![1.0].into())),
     ])
     .unwrap_err();
     assert_eq!(err.to_string(), "`column `b`` has 1 values, expected 2");
     let err = AccountTable::from_columns(vec![
-        ("a".into(), Column::Numeric(vec![1.0])),
-        ("a".into(), Column::Numeric(vec![1.0])),
+        ("a".into(), Column::Numeric(vec![1.0].into())),
+        ("a".into(), Column::Numeric(vec![1.0].into())),
     ])
     .unwrap_err();
     assert!(matches!(err, Error::DuplicateColumn { .. }));

@@ -1,0 +1,123 @@
+"""What a dataframe costs: scoring and ranking 1M rows handed over as a
+pyarrow table, a polars DataFrame or a pandas DataFrame, against the same
+call on an ``icpfit.Table`` already in memory (the Rust-native time).
+Conversion is included in every frame timing; the target is <= 1.2x.
+
+Data: the 1M x 20 tables of ``compare_score.py`` (scoring: 12 float64
+columns with nulls, 8 low-cardinality string columns, 20 criteria) and
+``compare_rank.py`` (ranking: the same shape plus a boolean target). Each
+frame library is timed with its idiomatic string types: dictionary /
+``Categorical`` / ``category`` (what ``to_polars`` / ``to_pandas`` give back
+and what a CRM export's low-cardinality columns usually are), and, as a
+second row, plain strings (``str`` / ``String`` / utf8), which have to be
+hashed into levels on every call.
+
+Ratios are measured in this one run (absolute times on a shared machine are
+noisy); each timing is the best of ``--repeat`` runs. Results from every
+frame are checked identical to the native ones.
+
+    pip install -r python/requirements-test.txt && pip install .   (a release build)
+    python benches/compare_convert.py [--rows 1000000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+
+import compare_rank
+import compare_score
+import icpfit
+
+
+def best_of(k: int, f: Callable[[], Any]) -> tuple[float, Any]:
+    times, out = [], None
+    for _ in range(k):
+        t0 = time.perf_counter()
+        out = f()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def frames(table: pa.Table) -> dict[str, Any]:
+    """The same data in every frame library, categorical and plain-string."""
+    plain = pa.table(
+        {
+            name: (col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col)
+            for name, col in zip(table.column_names, table.columns)
+        }
+    )
+    categorical_pd = table.to_pandas()
+    plain_pd = categorical_pd.copy()
+    for name in plain_pd.columns:
+        if isinstance(plain_pd[name].dtype, pd.CategoricalDtype):
+            plain_pd[name] = plain_pd[name].astype("str")
+    return {
+        "pyarrow (dictionary)": table,
+        "polars (Categorical)": pl.from_arrow(table),
+        "pandas (category)": categorical_pd,
+        "pyarrow (utf8)": plain,
+        "polars (String)": pl.from_arrow(plain),
+        "pandas (str)": plain_pd,
+    }
+
+
+def export_cost(frame: Any, repeat: int) -> float:
+    """The frame library's own cost of handing its data over as Arrow (what
+    any Arrow consumer pays before icpfit sees a byte)."""
+    if isinstance(frame, pd.DataFrame):
+        return best_of(repeat, lambda: pa.Table.from_pandas(frame))[0]
+    if isinstance(frame, pl.DataFrame):
+        return best_of(repeat, lambda: pa.table(frame))[0]
+    return 0.0
+
+
+def report(what: str, native: float, timings: dict[str, tuple[float, float]]) -> None:
+    print(f"\n{what}: icpfit.Table (native) {native * 1e3:.1f} ms")
+    print(f"  {'input':<22} {'time':>9} {'ratio':>7}  {'frame export':>12} {'ratio w/o export':>16}")
+    for name, (t, export) in timings.items():
+        flag = "ok" if t <= 1.2 * native else "over 1.2x"
+        print(
+            f"  {name:<22} {t * 1e3:7.1f} ms {t / native:6.2f}x  {export * 1e3:9.1f} ms "
+            f"{(t - export) / native:15.2f}x  {flag}"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+
+    _, data = compare_score.make(args.rows, args.seed)
+    icp = compare_score.to_icp(compare_score.spec())
+    table = icpfit.Table.from_arrow(data)
+    t_native, expected = best_of(args.repeat, lambda: icp.score(table))
+    timings: dict[str, tuple[float, float]] = {}
+    for name, frame in frames(data).items():
+        t, got = best_of(args.repeat, lambda: icp.score(frame))
+        assert np.array_equal(got.points, expected.points), name
+        assert np.array_equal(got.tier, expected.tier), name
+        timings[name] = (t, export_cost(frame, args.repeat))
+    report(f"Icp.score, {args.rows:,} rows x 20 criteria", t_native, timings)
+
+    data, _, _ = compare_rank.make(args.rows, args.seed)
+    table = icpfit.Table.from_arrow(data)
+    t_native, expected = best_of(max(1, args.repeat // 2), lambda: icpfit.rank(table, "won"))
+    timings: dict[str, tuple[float, float]] = {}
+    for name, frame in frames(data).items():
+        t, got = best_of(max(1, args.repeat // 2), lambda: icpfit.rank(frame, "won"))
+        assert got.attributes == expected.attributes, name
+        timings[name] = (t, export_cost(frame, args.repeat))
+    report(f"icpfit.rank, {args.rows:,} rows x 20 attributes", t_native, timings)
+
+
+if __name__ == "__main__":
+    main()
