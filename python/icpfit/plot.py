@@ -96,11 +96,13 @@ def _check_top(top: int, what: str) -> None:
 
 
 def ranking(r: Ranking, *, top: int = 15, ax: Axes | None = None) -> Axes:
-    """Horizontal bars of the rate ratio of each attribute's best rule (the
-    ``rate_ratio`` column of :meth:`Ranking.to_arrow`: how much more often
-    accounts inside the rule hit the target than the rest), from 1 on a log
-    axis, with the rule's confidence interval (``ratio_lo``–``ratio_hi``, at
-    the ranking's ``confidence``) as error bars.
+    """Horizontal bars of the rate ratio of each attribute's best rule (how
+    much more often accounts inside the rule hit the target than the rest),
+    from 1 on a log axis, with the rule's confidence interval at the
+    ranking's ``confidence`` as error bars. Read from :meth:`Ranking.to_json`:
+    ``rows[*].rule.rate_ratio``, ``ratio_lo`` and ``ratio_hi`` (the columns of
+    the same names of :meth:`Ranking.to_arrow`), ``significant``,
+    ``stability``, and ``confidence``, ``target``, ``verb``, ``bootstrap``.
 
     The first ``top`` attributes that have a rule, in the ranking's current
     order (re-sort first with :meth:`Ranking.sort_by`), the first at the top.
@@ -170,9 +172,12 @@ def win_loss_profile(
     top: int = 20,
     ax: Axes | None = None,
 ) -> Axes:
-    """The two cohorts of a profile side by side (``a`` then ``b`` of
-    :meth:`Profile.to_arrow`): for each level of a categorical attribute, tag
-    of a tag set or a set flag, the share of each cohort that has it.
+    """The two cohorts of a profile side by side: for each level of a
+    categorical attribute, tag of a tag set or a set flag, the share of each
+    cohort that has it. Read from :meth:`Profile.to_json`: the rows with
+    ``measure`` ``"share"`` (``attribute``, ``level``, ``kind``, ``a``, ``b``,
+    ``delta``; the columns of the same names of :meth:`Profile.to_arrow`) and
+    ``a_name``, ``a_size``, ``b_name``, ``b_size``.
 
     ``attributes`` picks whole attributes (all their levels, in the profile's
     order); without it, the ``top`` levels with the largest gap between the
