@@ -16,7 +16,8 @@ Read a CRM / customer-success export, or hand over any dataframe:
 [('account_id', 'text', 'id'), ('industry', 'categorical', 'attribute'), ('employees', 'numeric', 'attribute'), ('won', 'flag', 'outcome')]
 
 Every error is an :class:`IcpfitError` (a ``ValueError``) with a message that
-says where and what; see :mod:`icpfit.exceptions`.
+says where and what; see :mod:`icpfit.exceptions`. Plots of the results are in
+:mod:`icpfit.plot` (matplotlib, imported on first use: ``pip install 'icpfit[plot]'``).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ from icpfit._icpfit import (
     review,
     score_many,
 )
+
+# A submodule, not a name of __all__; importing it does not import matplotlib.
+from icpfit import plot as plot
 
 __all__ = [
     "ArgumentError",

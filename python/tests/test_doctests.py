@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import doctest
 import importlib
+from typing import Iterator
 
 import pytest
 
-MODULES = ["icpfit", "icpfit._icpfit", "icpfit.exceptions", "icpfit._frames", "icpfit.types"]
+MODULES = ["icpfit", "icpfit._icpfit", "icpfit.exceptions", "icpfit._frames", "icpfit.types", "icpfit.plot"]
+
+
+@pytest.fixture
+def _plots() -> Iterator[None]:
+    """The examples of icpfit.plot draw on the Agg backend; their figures are
+    closed afterwards."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name: str) -> None:
+def test_docstring_examples(name: str, request: pytest.FixtureRequest) -> None:
+    if name == "icpfit.plot":
+        request.getfixturevalue("_plots")
     module = importlib.import_module(name)
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
