@@ -5,7 +5,7 @@
 //! |---|---|
 //! | int8…int64, uint8…uint64, float16/32/64 | numeric (null and NaN → missing; ±inf is an error). Integer ids (role `id`) become text |
 //! | bool | flag |
-//! | utf8, large_utf8, utf8_view, dictionary of those | categorical; text when the role is `id` or the field's metadata says `icpfit.kind = text` |
+//! | utf8, large_utf8, utf8_view, dictionary of those | categorical; a tag set when a value joins tags with `;` (as in CSV: `"Salesforce;Snowflake"`); a date when every value is an ISO date `2025-03-31` (as in CSV); text when the role is `id`; the field's metadata `icpfit.kind` (`text`, `categorical`, `tag_set`) overrides |
 //! | list / large_list / fixed_size_list of strings | tag set (null list → missing, null items skipped) |
 //! | date32, date64, timestamp (any unit; with a time zone, the local date) | date |
 //! | null | numeric, all missing |
@@ -45,6 +45,8 @@ use std::sync::Arc;
 
 /// Metadata key of a field's column kind.
 pub const META_KIND: &str = "icpfit.kind";
+/// The separator of tags joined in one string, as in the CSV reader.
+pub const TAG_SEPARATOR: char = ';';
 /// Metadata key of a field's role.
 pub const META_ROLE: &str = "icpfit.role";
 /// Metadata key of a field's dimension.
@@ -241,7 +243,27 @@ fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Col
                 }
                 let (levels, remap) = interner.finish();
                 remap_codes(&mut codes, &remap);
-                Column::Categorical(CategoricalColumn::new(codes, levels)?)
+                let categorical = CategoricalColumn::new(codes, levels)?;
+                // As in the CSV reader: joined values ("Salesforce;Snowflake")
+                // are a tag set, unless the field's metadata says otherwise.
+                let declared = field.metadata().get(META_KIND).map(String::as_str);
+                let joined = || {
+                    categorical
+                        .levels()
+                        .iter()
+                        .any(|l| l.contains(TAG_SEPARATOR))
+                };
+                if declared == Some(Kind::TagSet.as_str()) || (declared.is_none() && joined()) {
+                    Column::TagSet(TagSetColumn::split_levels(&categorical, TAG_SEPARATOR))
+                } else if let Some(days) = declared
+                    .is_none()
+                    .then(|| iso_dates(&categorical))
+                    .flatten()
+                {
+                    Column::Date(days)
+                } else {
+                    Column::Categorical(categorical)
+                }
             }
         }
         DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _)
@@ -277,6 +299,26 @@ fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Col
         }
         _ => return Err(unsupported(field)),
     })
+}
+
+/// The column as dates when every level is an ISO date (`2025-03-31`), as
+/// the CSV reader infers them: a frame read without date parsing (pandas'
+/// default) carries them as strings. Checked once per level.
+fn iso_dates(c: &CategoricalColumn) -> Option<Vec<i32>> {
+    if c.levels().is_empty() {
+        return None;
+    }
+    let days: Vec<i32> = c
+        .levels()
+        .iter()
+        .map(|l| icpfit_core::table::date::parse_iso(l))
+        .collect::<Option<_>>()?;
+    Some(
+        c.codes()
+            .iter()
+            .map(|&k| days.get(k as usize).copied().unwrap_or(DATE_MISSING))
+            .collect(),
+    )
 }
 
 /// Calls `f` with each value of a numeric array as f64 (`None` = null).
@@ -881,6 +923,55 @@ mod tests {
         let s = t.numeric("seats").unwrap();
         assert!(s[1].is_nan());
         assert_eq!((s[0], s[4]), (1.0, 5.0));
+    }
+
+    #[test]
+    fn joined_strings_are_a_tag_set_unless_the_metadata_says_categorical() {
+        let joined: DictionaryArray<Int32Type> = vec![Some("Snowflake;dbt"), None, Some("dbt")]
+            .into_iter()
+            .collect();
+        let (schema, batches) = batch(vec![
+            ("tech_stack", Arc::new(joined) as ArrayRef),
+            (
+                "partner",
+                Arc::new(StringArray::from(vec!["a; b", "c", "c"])) as ArrayRef,
+            ),
+        ]);
+        let t = table_from_batches(&schema, &batches, &Overrides::default()).unwrap();
+        let tags = t.tag_set("tech_stack").unwrap();
+        assert_eq!(tags.tags(), ["Snowflake", "dbt"]);
+        assert_eq!(tags.get(0), Some(vec!["Snowflake", "dbt"]));
+        assert_eq!(tags.get(1), None);
+        assert!(t.tag_set("partner").is_ok());
+
+        let declared = Schema::new(vec![
+            schema.field(0).clone(),
+            schema
+                .field(1)
+                .clone()
+                .with_metadata([(META_KIND.to_owned(), "categorical".to_owned())].into()),
+        ]);
+        let t = table_from_batches(&declared, &batches, &Overrides::default()).unwrap();
+        assert_eq!(t.categorical("partner").unwrap().levels(), ["a; b", "c"]);
+
+        // ISO date strings are dates, as in CSV; one non-date keeps a categorical.
+        let (schema, batches) = batch(vec![
+            (
+                "close_date",
+                Arc::new(StringArray::from(vec![
+                    Some("1970-01-11"),
+                    None,
+                    Some("1970-01-01"),
+                ])) as ArrayRef,
+            ),
+            (
+                "quarter",
+                Arc::new(StringArray::from(vec!["1970-01-11", "Q1", "Q1"])) as ArrayRef,
+            ),
+        ]);
+        let t = table_from_batches(&schema, &batches, &Overrides::default()).unwrap();
+        assert_eq!(t.date("close_date").unwrap(), &[10, DATE_MISSING, 0]);
+        assert!(t.categorical("quarter").is_ok());
     }
 
     #[test]

@@ -304,6 +304,47 @@ impl TagSetColumn {
             valid,
         })
     }
+    /// A tag set from a categorical column whose levels are joined tags
+    /// (`"Salesforce;Snowflake"`), split on `sep` and trimmed, empty pieces
+    /// dropped — the CSV reader's rule. Dataframes carry such columns as
+    /// strings or categories; the split is done once per level, not per row.
+    pub fn split_levels(column: &CategoricalColumn, sep: char) -> Self {
+        let mut interner = super::levels::Interner::default();
+        let per_level: Vec<Vec<u32>> = column
+            .levels
+            .iter()
+            .map(|l| {
+                l.split(sep)
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| interner.code(t))
+                    .collect()
+            })
+            .collect();
+        let (tags, remap) = interner.finish();
+        let words = tags.len().div_ceil(64).max(1);
+        let masks: Vec<Vec<u64>> = per_level
+            .iter()
+            .map(|ts| {
+                let mut m = vec![0u64; words];
+                for &t in ts {
+                    let t = remap[t as usize] as usize;
+                    m[t / 64] |= 1 << (t % 64);
+                }
+                m
+            })
+            .collect();
+        let n = column.codes.len();
+        let mut bits = vec![0u64; n * words];
+        let mut valid = Bitmap::new(n, true);
+        for (i, &c) in column.codes.iter().enumerate() {
+            match masks.get(c as usize) {
+                Some(m) => bits[i * words..(i + 1) * words].copy_from_slice(m),
+                None => valid.set(i, false),
+            }
+        }
+        Self::from_parts(bits, words, tags, valid)
+    }
     pub(crate) fn from_parts(
         bits: Vec<u64>,
         words_per_row: usize,

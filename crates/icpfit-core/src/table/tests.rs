@@ -655,3 +655,24 @@ fn errors_in_late_chunks_name_the_exact_line() {
         )
     );
 }
+
+#[test]
+fn joined_levels_split_into_a_tag_set_as_the_csv_reader_would() {
+    let cat = CategoricalColumn::new(
+        vec![1, MISSING_CODE, 0, 2, 1],
+        vec!["".into(), "Snowflake; dbt".into(), "dbt;Salesforce;".into()],
+    )
+    .unwrap();
+    let t = TagSetColumn::split_levels(&cat, ';');
+    assert_eq!(t.tags(), ["Salesforce", "Snowflake", "dbt"]);
+    assert_eq!(t.get(0), Some(vec!["Snowflake", "dbt"]));
+    assert_eq!(t.get(1), None);
+    assert_eq!(t.get(2), Some(vec![]));
+    assert_eq!(t.get(3), Some(vec!["Salesforce", "dbt"]));
+    let csv = "id,tech_stack\na,Snowflake; dbt\nb,\nc,dbt;Salesforce;\n";
+    let from_csv = AccountTable::from_csv_reader(csv.as_bytes(), &CsvOptions::default()).unwrap();
+    let read = from_csv.tag_set("tech_stack").unwrap();
+    assert_eq!(read.tags(), t.tags());
+    assert_eq!(read.get(0), t.get(0));
+    assert_eq!(read.get(2), t.get(3));
+}
