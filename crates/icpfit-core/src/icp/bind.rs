@@ -195,15 +195,44 @@ impl BoundCriterion {
     }
 
     /// The rows of `table` that match (table must be the one bound to).
+    ///
+    /// Equal to [`BoundCriterion::matches`] row by row, but the test and the
+    /// column are resolved once, outside the row loop, and the rows are
+    /// packed 64 to a word in parallel: drafting builds a mask per candidate
+    /// criterion, hundreds of them over a million rows.
     pub fn mask(&self, table: &AccountTable) -> Bitmap {
         let col = &table.columns()[self.column];
-        let mut out = Bitmap::new(table.n_rows(), false);
-        for i in 0..table.n_rows() {
-            if self.matches(col, i) {
-                out.set(i, true);
+        let n = table.n_rows();
+        let miss = self.missing_matches;
+        match (&self.test, col) {
+            (Test::Missing(_), _) => Bitmap::par_from_fn(n, |i| self.matches(col, i)),
+            (Test::Range(r), Column::Numeric(v)) => {
+                let v: &[f64] = v;
+                Bitmap::par_from_fn(n, |i| {
+                    let x = v[i];
+                    if x.is_nan() { miss } else { r.contains(x) }
+                })
             }
+            (Test::Codes(set), Column::Categorical(cat)) => {
+                let codes = cat.codes();
+                Bitmap::par_from_fn(n, |i| {
+                    let c = codes[i];
+                    if c == MISSING_CODE {
+                        miss
+                    } else {
+                        (set[c as usize / 64] >> (c % 64)) & 1 == 1
+                    }
+                })
+            }
+            (Test::Flag(want), Column::Flag(v)) => Bitmap::par_from_fn(n, |i| {
+                if v[i] == FLAG_MISSING {
+                    miss
+                } else {
+                    v[i] == *want
+                }
+            }),
+            _ => Bitmap::par_from_fn(n, |i| self.matches(col, i)),
         }
-        out
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::table::{AccountTable, CategoricalColumn, Column, FLAG_MISSING, MISSING_CODE};
 
 fn sample() -> Icp {
     Icp::new("Core", "1")
@@ -514,4 +515,67 @@ fn history_records_versions_in_order() {
     assert!(log.contains("## Core 1 (2026-01-15)\nReason: first data-driven ICP\n- First recorded version, 8 criteria.\n"));
     let json = serde_json::to_string(&h).unwrap();
     assert_eq!(serde_json::from_str::<IcpHistory>(&json).unwrap(), h);
+}
+
+#[test]
+fn masks_equal_the_row_by_row_definition_across_word_and_task_boundaries() {
+    // 150 001 rows: several 64 Ki-row tasks and a partial last word.
+    let n = 150_001;
+    let x: Vec<f64> = (0..n)
+        .map(|i| {
+            if i % 7 == 0 {
+                f64::NAN
+            } else {
+                (i % 1000) as f64
+            }
+        })
+        .collect();
+    let codes: Vec<u32> = (0..n)
+        .map(|i| {
+            if i % 11 == 0 {
+                MISSING_CODE
+            } else {
+                (i % 3) as u32
+            }
+        })
+        .collect();
+    let flags: Vec<u8> = (0..n)
+        .map(|i| {
+            if i % 13 == 0 {
+                FLAG_MISSING
+            } else {
+                (i % 2) as u8
+            }
+        })
+        .collect();
+    let t = AccountTable::from_columns(vec![
+        ("employees".into(), Column::Numeric(x.into())),
+        (
+            "sector".into(),
+            Column::Categorical(
+                CategoricalColumn::new(codes, vec!["a".into(), "b".into(), "c".into()]).unwrap(),
+            ),
+        ),
+        ("champion_changed".into(), Column::Flag(flags)),
+    ])
+    .unwrap();
+    let criteria = [
+        Criterion::new("r", "employees", range(Some(100.0), Some(500.0))),
+        Criterion::new("r", "employees", range(Some(100.0), None)).missing(MissingPolicy::Fail),
+        Criterion::new("s", "sector", Predicate::NotIn(vec!["b".into()])),
+        Criterion::new("s", "sector", Predicate::In(vec!["c".into()]))
+            .missing(MissingPolicy::Neutral),
+        Criterion::new("f", "champion_changed", Predicate::Flag(true)),
+        Criterion::new("m", "employees", Predicate::IsMissing(true)),
+    ];
+    for c in &criteria {
+        for section in [Section::Primary, Section::Secondary, Section::Negative] {
+            let b = BoundCriterion::bind("v", c, section, 0, &t, Levels::Strict).unwrap();
+            let col = &t.columns()[b.column];
+            let m = b.mask(&t);
+            assert_eq!(m.len(), n);
+            let wrong = (0..n).find(|&i| m.get(i) != b.matches(col, i));
+            assert_eq!(wrong, None, "{} in {section:?}", c.name);
+        }
+    }
 }

@@ -48,19 +48,21 @@ pub struct Measure {
 
 /// Measure `mask` against `labels` (1 positive, 0 negative, [`EXCLUDED`]).
 pub fn measure(mask: &Bitmap, labels: &[u8], confidence: f64) -> Result<Option<Measure>> {
-    let (mut a, mut n1, mut b, mut n2) = (0usize, 0usize, 0usize, 0usize);
-    for (i, &l) in labels.iter().enumerate() {
-        if l == EXCLUDED {
-            continue;
-        }
-        if mask.get(i) {
-            n1 += 1;
-            a += usize::from(l);
-        } else {
-            n2 += 1;
-            b += usize::from(l);
+    // Branch-free, a mask word per 64 labels: run once per candidate
+    // criterion, hundreds of times over a million rows when drafting.
+    let (mut a, mut n1, mut included, mut positives) = (0usize, 0usize, 0usize, 0usize);
+    for (chunk, &word) in labels.chunks(64).zip(mask.words()) {
+        for (k, &l) in chunk.iter().enumerate() {
+            let inside = ((word >> k) & 1) as usize;
+            let inc = usize::from(l != EXCLUDED);
+            let pos = usize::from(l == 1);
+            n1 += inside & inc;
+            a += inside & pos;
+            included += inc;
+            positives += pos;
         }
     }
+    let (n2, b) = (included - n1, positives - a);
     if n1 == 0 || n2 == 0 || a + b == 0 {
         return Ok(None);
     }

@@ -25,6 +25,7 @@ use crate::rank::EXCLUDED;
 use crate::stats::association::chi2_sf;
 use crate::stats::logistic::{LogitFit, LogitOptions, logistic_irls};
 use crate::table::Bitmap;
+use rayon::prelude::*;
 
 /// Most criteria one selection may choose (patterns are coded in a u16).
 pub(crate) const MAX_SELECTED: usize = 15;
@@ -134,6 +135,7 @@ pub(crate) fn forward(
     let rows: Vec<usize> = (0..labels.len())
         .filter(|&i| labels[i] != EXCLUDED)
         .collect();
+    let positive: Vec<bool> = rows.iter().map(|&i| labels[i] == 1).collect();
     let mut codes = codes_of(forced, &rows);
     let base = forced.len();
     let n_pos = rows.iter().filter(|&&i| labels[i] == 1).count() as f64;
@@ -171,21 +173,32 @@ pub(crate) fn forward(
         if remaining.is_empty() {
             break;
         }
-        let mut best: Option<(f64, usize, LogitFit)> = None;
-        for &j in &remaining {
-            let mut pos = vec![0.0; 1 << (k + 1)];
-            let mut neg = vec![0.0; 1 << (k + 1)];
-            for (r, &i) in rows.iter().enumerate() {
-                let c = usize::from(codes[r]) | (usize::from(masks[j].get(i)) << k);
-                if labels[i] == 1 {
-                    pos[c] += 1.0;
-                } else {
-                    neg[c] += 1.0;
+        // Each remaining candidate's joint fit, in parallel (independent
+        // fits; the best is then picked in candidate order, so the choice
+        // does not depend on the thread count).
+        let fits: Vec<(usize, Result<LogitFit>)> = remaining
+            .par_iter()
+            .map(|&j| {
+                // Counts per (pattern, label), branch-free.
+                let mut counts = vec![0u32; 2 << (k + 1)];
+                for (r, &i) in rows.iter().enumerate() {
+                    let c = usize::from(codes[r]) | (usize::from(masks[j].get(i)) << k);
+                    counts[2 * c + usize::from(positive[r])] += 1;
                 }
-            }
+                let neg: Vec<f64> = counts.iter().step_by(2).map(|&x| f64::from(x)).collect();
+                let pos: Vec<f64> = counts[1..]
+                    .iter()
+                    .step_by(2)
+                    .map(|&x| f64::from(x))
+                    .collect();
+                (j, fit_patterns(&pos, &neg, k + 1))
+            })
+            .collect();
+        let mut best: Option<(f64, usize, LogitFit)> = None;
+        for (j, f) in fits {
             // A criterion collinear with the chosen ones, or separating the
             // classes perfectly, has no finite effect: it cannot enter.
-            let Ok(f) = fit_patterns(&pos, &neg, k + 1) else {
+            let Ok(f) = f else {
                 last_p[j] = f64::NAN;
                 continue;
             };

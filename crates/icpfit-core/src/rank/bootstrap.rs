@@ -141,22 +141,37 @@ pub(crate) fn stability(
                     }
                 })
                 .collect();
-            let mut metrics = Vec::with_capacity(codes.len());
-            for c in &codes {
-                let mut counts = vec![0.0; c.rows * 2];
-                let mut weighted = vec![0.0; c.rows * 2];
-                for i in 0..n_rows {
-                    let m = mult[i];
-                    if m == 0 {
-                        continue;
-                    }
-                    let cell = c.codes[i] as usize * 2 + ctx.labels[i] as usize;
-                    counts[cell] += f64::from(m);
-                    weighted[cell] += f64::from(m) * ctx.weights.as_ref().map_or(1.0, |w| w[i]);
+            // One pass over the rows fills every attribute's table: the
+            // multiplicities and labels are read once, not once per
+            // attribute, and unweighted counts are integers.
+            let mut counts: Vec<Vec<u32>> = codes.iter().map(|c| vec![0; c.rows * 2]).collect();
+            let mut weighted: Vec<Vec<f64>> = match ctx.weights {
+                Some(_) => codes.iter().map(|c| vec![0.0; c.rows * 2]).collect(),
+                None => Vec::new(),
+            };
+            for i in 0..n_rows {
+                let m = mult[i];
+                if m == 0 {
+                    continue;
                 }
-                let p = chi_square(&Contingency::from_cells(c.rows, 2, counts)?)?.p_value;
-                let wchi = chi_square(&Contingency::from_cells(c.rows, 2, weighted.clone())?)?;
-                let total: f64 = weighted.iter().sum();
+                let label = ctx.labels[i] as usize;
+                for (c, cells) in codes.iter().zip(counts.iter_mut()) {
+                    cells[c.codes[i] as usize * 2 + label] += m;
+                }
+                if let Some(w) = ctx.weights.as_ref() {
+                    let mw = f64::from(m) * w[i];
+                    for (c, cells) in codes.iter().zip(weighted.iter_mut()) {
+                        cells[c.codes[i] as usize * 2 + label] += mw;
+                    }
+                }
+            }
+            let mut metrics = Vec::with_capacity(codes.len());
+            for (j, c) in codes.iter().enumerate() {
+                let cells: Vec<f64> = counts[j].iter().map(|&x| f64::from(x)).collect();
+                let wcells = weighted.get(j).cloned().unwrap_or_else(|| cells.clone());
+                let p = chi_square(&Contingency::from_cells(c.rows, 2, cells)?)?.p_value;
+                let total: f64 = wcells.iter().sum();
+                let wchi = chi_square(&Contingency::from_cells(c.rows, 2, wcells)?)?;
                 let v = super::attribute::cramers_v_corrected(
                     wchi.statistic,
                     total,

@@ -117,6 +117,27 @@ impl Bitmap {
     pub fn heap_bytes(&self) -> usize {
         self.words.capacity() * 8
     }
+    /// [`Bitmap::from_fn`] in parallel: tasks of 64 Ki rows (a fixed split,
+    /// so the bits never depend on the thread count).
+    pub fn par_from_fn(len: usize, f: impl Fn(usize) -> bool + Sync) -> Self {
+        use rayon::prelude::*;
+        const WORDS_PER_TASK: usize = 1024;
+        let mut words = vec![0u64; len.div_ceil(64)];
+        words
+            .par_chunks_mut(WORDS_PER_TASK)
+            .enumerate()
+            .for_each(|(t, chunk)| {
+                for (k, word) in chunk.iter_mut().enumerate() {
+                    let base = (t * WORDS_PER_TASK + k) * 64;
+                    let mut acc = 0u64;
+                    for b in 0..64.min(len - base) {
+                        acc |= u64::from(f(base + b)) << b;
+                    }
+                    *word = acc;
+                }
+            });
+        Self { words, len }
+    }
     /// One bit per element of `v`.
     pub fn from_bools(v: &[bool]) -> Self {
         Self::from_fn(v.len(), |i| v[i])
