@@ -243,15 +243,24 @@ fn parse_chunk(
     let mut lines: Vec<u64> = Vec::with_capacity(rows_estimate);
     let mut rdr = builder(opts).from_reader(chunk);
     let filter = CellFilter::new(opts);
-    let mut record = csv::ByteRecord::new();
+    // A StringRecord checks UTF-8 once per record, not once per cell.
+    let mut record = csv::StringRecord::new();
     loop {
-        let more = rdr.read_byte_record(&mut record).map_err(|e| Error::Csv {
-            at: Location::line(
-                path,
-                e.position()
-                    .map_or(base_line, |p| counter.line_at(p.byte() as usize)),
-            ),
-            message: e.to_string(),
+        let more = rdr.read_record(&mut record).map_err(|e| {
+            let line = e
+                .position()
+                .map_or(base_line, |p| counter.line_at(p.byte() as usize));
+            let message = match e.kind() {
+                csv::ErrorKind::Utf8 { err, .. } => format!(
+                    "column `{}` is not valid UTF-8",
+                    names.get(err.field()).map_or("?", String::as_str)
+                ),
+                _ => e.to_string(),
+            };
+            Error::Csv {
+                at: Location::line(path, line),
+                message,
+            }
         })?;
         if !more {
             break;
@@ -266,12 +275,8 @@ fn parse_chunk(
                 found: record.len(),
             });
         }
-        for (j, cell) in record.iter().enumerate() {
-            let cell = std::str::from_utf8(cell).map_err(|_| Error::Csv {
-                at: Location::line(path, line),
-                message: format!("column `{}` is not valid UTF-8", raw[j].name),
-            })?;
-            raw[j].push(cell, &filter)?;
+        for (column, cell) in raw.iter_mut().zip(record.iter()) {
+            column.push(cell, &filter)?;
         }
         lines.push(line);
     }
