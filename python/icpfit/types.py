@@ -51,5 +51,6 @@ class ArrowStreamExportable(Protocol):
 
 
 IntoArrowTable = Union[ArrowStreamExportable, ArrowArrayExportable, Any]
-"""What :meth:`icpfit.Table.from_arrow` accepts: an Arrow producer, or a
-pandas ``DataFrame`` (typed as ``Any`` so pandas need not be installed)."""
+"""What :meth:`icpfit.Table.from_arrow` accepts: an Arrow producer, a pandas
+``DataFrame`` or a dict of 1-D numpy arrays / lists (typed as ``Any`` so
+pandas need not be installed)."""

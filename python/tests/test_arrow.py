@@ -173,6 +173,71 @@ def test_non_arrow_objects_are_type_errors() -> None:
         icpfit.Table.from_arrow(pa.table({"x": [1]}), roles=["x"])  # type: ignore[arg-type]
 
 
+# ---------------------------------------------------------------- dicts of numpy arrays / lists
+
+
+def test_dicts_of_numpy_arrays_and_lists() -> None:
+    t = icpfit.Table.from_arrow(
+        {
+            "account_id": np.array([7, 8, 9]),
+            "employees": np.array([120, 35, 800], dtype=np.int32),
+            "arr": np.array([1.5, np.nan, 3.0], dtype=np.float32),
+            "won": np.array([True, False, True]),
+            "close_date": np.array(["2025-01-15", "NaT", "1970-01-02"], dtype="datetime64[D]"),
+            "industry": np.array(["saas", "retail", "saas"]),
+            "region": ["EU", None, "US"],
+            "tech_stack": ["Snowflake;dbt", "dbt", None],
+            "signed": ["2025-03-31", None, "2024-12-01"],
+            "is_public": [True, None, False],
+            "nps": [9, None, 7.5],
+        },
+        roles={"won": "outcome"},
+    )
+    kinds = {f.name: (f.kind, f.role) for f in t.schema}
+    assert kinds == {
+        "account_id": ("text", "id"),
+        "employees": ("numeric", "attribute"),
+        "arr": ("numeric", "attribute"),
+        "won": ("flag", "outcome"),
+        "close_date": ("date", kinds["close_date"][1]),
+        "industry": ("categorical", "attribute"),
+        "region": ("categorical", "attribute"),
+        "tech_stack": ("tag_set", "attribute"),
+        "signed": ("date", kinds["signed"][1]),
+        "is_public": ("flag", "attribute"),
+        "nps": ("numeric", "outcome"),
+    }
+    assert t.column("account_id") == ["7", "8", "9"]
+    assert t.column("employees").tolist() == [120.0, 35.0, 800.0]
+    arr = t.column("arr")
+    assert arr[0] == 1.5 and np.isnan(arr[1]) and arr[2] == 3.0
+    assert t.column("close_date").astype(str).tolist() == ["2025-01-15", "NaT", "1970-01-02"]
+    assert t.column("tech_stack") == [["Snowflake", "dbt"], ["dbt"], None]
+    assert np.array_equal(t.column("is_public"), [1.0, np.nan, 0.0], equal_nan=True)
+    # Scoring and ranking take the dict directly.
+    icp = icpfit.Icp.from_dict(
+        {"name": "n", "version": "1", "secondary": [{"name": "big", "column": "employees", "range": {"min": 100}, "points": 10}]}
+    )
+    assert icp.score({"employees": np.array([50.0, 150.0]), "blob": [b"x", b"y"]}).points.tolist() == [0.0, 10.0]
+
+
+def test_bad_dicts_are_typed_errors() -> None:
+    with pytest.raises(TypeError, match=r"column `x`: values must be all numbers, all bools or all strings .* row 2 is str"):
+        icpfit.Table.from_arrow({"x": [1.0, None, "a"]})
+    with pytest.raises(TypeError, match=r"row 0 is bytes"):
+        icpfit.Table.from_arrow({"x": [b"a"]})
+    with pytest.raises(icpfit.ArgumentError, match=r"`x`.*1-D array, not one of 2 dimensions"):
+        icpfit.Table.from_arrow({"x": np.zeros((2, 2))})
+    with pytest.raises(icpfit.ParseError, match=r"row 1, column `x`: expected a finite number"):
+        icpfit.Table.from_arrow({"x": np.array([1.0, np.inf])})
+    with pytest.raises(icpfit.DataError, match="duplicate id `a`"):
+        icpfit.Table.from_arrow({"account_id": ["a", "a"]})
+    with pytest.raises(icpfit.IcpfitError, match="`y` has 2 values, expected 1"):
+        icpfit.Table.from_arrow({"x": [1.0], "y": [1.0, 2.0]})
+    with pytest.raises(TypeError, match=r"column `x`: expected a 1-D numpy array or a sequence, got int"):
+        icpfit.Table.from_arrow({"x": 3})
+
+
 # ---------------------------------------------------------------- polars, pandas, duckdb
 
 

@@ -85,7 +85,7 @@ impl Overrides {
     pub(crate) fn role(&self, name: &str) -> Option<Role> {
         self.roles.iter().find(|(n, _)| n == name).map(|(_, r)| *r)
     }
-    fn dimension(&self, name: &str) -> Option<Dimension> {
+    pub(crate) fn dimension(&self, name: &str) -> Option<Dimension> {
         self.dimensions
             .iter()
             .find(|(n, _)| n == name)
@@ -244,26 +244,8 @@ fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Col
                 let (levels, remap) = interner.finish();
                 remap_codes(&mut codes, &remap);
                 let categorical = CategoricalColumn::new(codes, levels)?;
-                // As in the CSV reader: joined values ("Salesforce;Snowflake")
-                // are a tag set, unless the field's metadata says otherwise.
                 let declared = field.metadata().get(META_KIND).map(String::as_str);
-                let joined = || {
-                    categorical
-                        .levels()
-                        .iter()
-                        .any(|l| l.contains(TAG_SEPARATOR))
-                };
-                if declared == Some(Kind::TagSet.as_str()) || (declared.is_none() && joined()) {
-                    Column::TagSet(TagSetColumn::split_levels(&categorical, TAG_SEPARATOR))
-                } else if let Some(days) = declared
-                    .is_none()
-                    .then(|| iso_dates(&categorical))
-                    .flatten()
-                {
-                    Column::Date(days)
-                } else {
-                    Column::Categorical(categorical)
-                }
+                strings_column(categorical, declared)
             }
         }
         DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _)
@@ -299,6 +281,27 @@ fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Col
         }
         _ => return Err(unsupported(field)),
     })
+}
+
+/// A column of strings, interned: as in the CSV reader, joined values
+/// ("Salesforce;Snowflake") are a tag set and ISO dates a date, unless the
+/// declared kind (`icpfit.kind` metadata) says otherwise.
+pub(crate) fn strings_column(categorical: CategoricalColumn, declared: Option<&str>) -> Column {
+    let joined = || {
+        categorical
+            .levels()
+            .iter()
+            .any(|l| l.contains(TAG_SEPARATOR))
+    };
+    if declared == Some(Kind::TagSet.as_str()) || (declared.is_none() && joined()) {
+        return Column::TagSet(TagSetColumn::split_levels(&categorical, TAG_SEPARATOR));
+    }
+    if declared.is_none()
+        && let Some(days) = iso_dates(&categorical)
+    {
+        return Column::Date(days);
+    }
+    Column::Categorical(categorical)
 }
 
 /// The column as dates when every level is an ISO date (`2025-03-31`), as
@@ -414,7 +417,7 @@ fn for_each_null(nulls: &NullBuffer, mut f: impl FnMut(usize)) {
 
 /// The first ±∞, found by a branch-free scan of 1 Ki-value blocks (the
 /// compiler vectorises it; an early-exit search per value it does not).
-fn first_infinite(values: &[f64]) -> Option<usize> {
+pub(crate) fn first_infinite(values: &[f64]) -> Option<usize> {
     const BLOCK: usize = 1024;
     let block = values.chunks(BLOCK).position(|b| {
         b.iter()

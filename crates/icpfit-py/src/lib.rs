@@ -22,6 +22,7 @@ pub mod cohort;
 pub mod error;
 pub mod icp;
 pub mod names;
+mod numpy_in;
 pub mod rank;
 pub mod review;
 pub mod score;

@@ -4,6 +4,7 @@ use crate::arrow_in::{Overrides, projection, table_from_batches};
 use crate::arrow_out::{summary_to_batch, table_to_batch};
 use crate::error::{BindResult, PyIcpfitErr, guard, warn};
 use crate::names;
+use crate::numpy_in::table_from_mapping;
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::Field as ArrowField;
 use icpfit_core::table::{
@@ -354,6 +355,23 @@ pub(crate) fn frame_to_table(
     overrides: &Overrides,
     wanted: Option<&[&str]>,
 ) -> PyResult<PyTable> {
+    if data.is_instance_of::<PyDict>() {
+        let mut items = Vec::new();
+        for (k, v) in mapping_items(data, "data (column name -> array)")? {
+            items.push((k.extract::<String>()?, v));
+        }
+        if let Some(wanted) = wanted
+            && wanted.iter().all(|w| items.iter().any(|(n, _)| n == w))
+        {
+            items.retain(|(n, _)| {
+                wanted.contains(&n.as_str())
+                    || overrides.role(n).unwrap_or_else(|| default_role(n)) == Role::Id
+            });
+        }
+        let table = table_from_mapping(items, overrides)?;
+        warn_all_missing(py, &table, false)?;
+        return Ok(PyTable(table));
+    }
     let converted;
     let data = if is_pandas_frame(data)? {
         let mut frame = data.clone();
@@ -383,8 +401,8 @@ pub(crate) fn frame_to_table(
         };
         return Err(PyTypeError::new_err(format!(
             "Table.from_arrow expects an Arrow producer (an object with __arrow_c_stream__ or \
-             __arrow_c_array__: pyarrow Table or RecordBatch, polars DataFrame, DuckDB relation, ...) \
-             or a pandas DataFrame; got {}{hint}",
+             __arrow_c_array__: pyarrow Table or RecordBatch, polars DataFrame, DuckDB relation, ...), \
+             a pandas DataFrame or a dict of 1-D arrays; got {}{hint}",
             data.get_type().name()?
         )));
     }
@@ -570,12 +588,17 @@ impl PyTable {
     /// A table from any Arrow producer: an object with ``__arrow_c_stream__``
     /// or ``__arrow_c_array__`` (pyarrow ``Table`` / ``RecordBatch`` /
     /// ``RecordBatchReader``, polars ``DataFrame``, DuckDB relations, arro3,
-    /// nanoarrow...) or a pandas ``DataFrame`` (through pyarrow; a named index
-    /// becomes a column, an unnamed one is dropped).
+    /// nanoarrow...), a pandas ``DataFrame`` (through pyarrow; a named index
+    /// becomes a column, an unnamed one is dropped), or a ``dict`` of 1-D
+    /// numpy arrays or lists (through rust-numpy: numeric / int → numeric,
+    /// bool → flag, datetime64 → date, str / object and lists typed by their
+    /// values; no pyarrow needed).
     ///
     /// Arrow types map to kinds: integers and floats → numeric (an integer
-    /// id → text), bool → flag, strings and dictionary-encoded strings →
-    /// categorical (text for the id), lists of strings → tag set, date32 /
+    /// id → text; float64 buffers are shared, not copied, when their nulls
+    /// hold NaN), bool → flag, strings and dictionary-encoded strings →
+    /// categorical (text for the id; `;`-joined values → tag set and ISO date
+    /// strings → date, as in :func:`read_csv`), lists of strings → tag set, date32 /
     /// date64 / timestamp → date (a zoned timestamp gives its local date),
     /// null → numeric, all missing. Nulls (and NaN) are missing. Repeated ids
     /// are refused, as by :func:`read_csv`. Columns whose every value is
@@ -593,8 +616,13 @@ impl PyTable {
     ///     ColumnError: ``roles`` / ``dimensions`` name a column that does not exist.
     ///     DataError: a repeated id.
     ///     ParseError: ±inf in a numeric column, a date outside 0001–9999.
-    ///     TypeError: ``data`` is not an Arrow producer.
+    ///     TypeError: ``data`` is not an Arrow producer, a pandas frame or a
+    ///         dict; a dict value of mixed types (named).
     ///
+    /// >>> import icpfit, numpy as np
+    /// >>> t = icpfit.Table.from_arrow({"employees": np.array([120.0, np.nan]), "industry": ["saas", None]})
+    /// >>> [(f.name, f.kind) for f in t.schema], t.column("industry")
+    /// ([('employees', 'numeric'), ('industry', 'categorical')], ['saas', None])
     /// >>> import icpfit, polars as pl
     /// >>> df = pl.DataFrame({"acct": ["a", "b"], "won": [True, False]})
     /// >>> t = icpfit.Table.from_arrow(df, roles={"acct": "id"})

@@ -61,7 +61,7 @@ impl AccountTable {
         for (f, c) in schema.fields().iter().zip(&columns) {
             if c.len() != n_rows {
                 return Err(Error::LengthMismatch {
-                    what: format!("column `{}`", f.name),
+                    what: f.name.clone(),
                     expected: n_rows,
                     found: c.len(),
                 });

@@ -529,7 +529,7 @@ fn from_columns_checks_lengths_and_names() {
         ("b".into(), Column::Numeric(vec![1.0].into())),
     ])
     .unwrap_err();
-    assert_eq!(err.to_string(), "`column `b`` has 1 values, expected 2");
+    assert_eq!(err.to_string(), "`b` has 1 values, expected 2");
     let err = AccountTable::from_columns(vec![
         ("a".into(), Column::Numeric(vec![1.0].into())),
         ("a".into(), Column::Numeric(vec![1.0].into())),
