@@ -130,9 +130,9 @@ pub use interviews::{
     interviews, write_interviews_csv,
 };
 pub use truth::{
-    Bystander, CompetitorTruth, Factor, FitEconomicsTruth, FitTagTruth, IcpTruth, LossTypeTruth,
-    MODEL_VERSION, OutcomeMix, PoorNrrTruth, RetentionTruth, Share, TagShares, ThresholdTruth,
-    Truth, WinDriver, WinTruth,
+    BuyerReasonTruth, Bystander, CompetitorTruth, Factor, FitEconomicsTruth, FitTagTruth, IcpTruth,
+    InterviewTruth, LossTypeTruth, MODEL_VERSION, OutcomeMix, PlantedTheme, PoorNrrTruth,
+    RetentionTruth, Share, TagShares, ThemeTruth, ThresholdTruth, Truth, WinDriver, WinTruth,
 };
 
 use crate::error::{Error, Result};
