@@ -481,11 +481,12 @@ impl Interviews {
         let path = path.as_ref();
         // Declare the text column only when the file has one.
         let header = {
-            let mut r = csv::Reader::from_path(path).map_err(|e| Error::Io {
+            let file = std::fs::File::open(path).map_err(|source| Error::Io {
                 path: path.display().to_string(),
-                source: std::io::Error::other(e.to_string()),
+                source,
             })?;
-            r.headers()
+            csv::Reader::from_reader(file)
+                .headers()
                 .map(|h| h.iter().any(|c| c.trim() == text.name))
                 .unwrap_or(false)
         };
