@@ -4,13 +4,14 @@
 //! cargo run --release --example gen_sample -- [--rows N] [--seed S] [--out DIR]
 //! ```
 //!
-//! Writes `DIR/deals.csv`, `DIR/truth.json` and `DIR/TRUTH.md` (defaults:
-//! the bundled sample, `SAMPLE_ROWS` rows with `SAMPLE_SEED`, into
-//! `examples/data`). The bundled files are exactly what the defaults
+//! Writes `DIR/deals.csv`, `DIR/interviews.csv` (win/loss and churn
+//! interview notes of a sample of the accounts), `DIR/truth.json` and
+//! `DIR/TRUTH.md` (defaults: the bundled sample, `SAMPLE_ROWS` rows with
+//! `SAMPLE_SEED`, into `examples/data`). The bundled files are exactly what the defaults
 //! regenerate (a test of `icpfit-core` checks it). Prints the generation
 //! throughput to stderr.
 
-use icpfit::synth::{SynthConfig, write_csv};
+use icpfit::synth::{Interviewer, SynthConfig, generate_chunks, write_csv, write_interviews_csv};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,6 +88,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let truth = write_csv(&config, &mut counting)?;
     let secs = started.elapsed().as_secs_f64();
+    // The interviews read the accounts again, chunk by chunk, from their own
+    // random stream: deals.csv is the same bytes with or without them.
+    let mut interviewer = Interviewer::new(config.seed);
+    let mut notes = Vec::new();
+    generate_chunks(&config, 1 << 16, |chunk| {
+        notes.extend(interviewer.interview(&chunk)?);
+        Ok(())
+    })?;
+    write_interviews_csv(
+        &notes,
+        std::fs::File::create(args.out.join("interviews.csv"))?,
+    )?;
     std::fs::write(
         args.out.join("truth.json"),
         serde_json::to_string_pretty(&truth)? + "\n",
@@ -94,10 +107,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(args.out.join("TRUTH.md"), truth.to_markdown())?;
     let mb = counting.bytes as f64 / 1e6;
     eprintln!(
-        "wrote {} ({} rows, {:.2} MB) + truth.json + TRUTH.md in {:.3} s: {:.0} rows/s, {:.1} MB/s of CSV ({} threads)",
+        "wrote {} ({} rows, {:.2} MB) + interviews.csv ({} notes) + truth.json + TRUTH.md; deals in {:.3} s: {:.0} rows/s, {:.1} MB/s of CSV ({} threads)",
         csv_path.display(),
         args.rows,
         mb,
+        notes.len(),
         secs,
         args.rows as f64 / secs,
         mb / secs,

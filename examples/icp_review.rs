@@ -1,22 +1,35 @@
 //! The main job: a quarterly ICP review of the bundled sample data.
 //!
 //! ```text
-//! cargo run --release --example icp_review [-- --data deals.csv] [--icp current_icp.json] [--out DIR]
+//! cargo run --release --example icp_review [-- --data deals.csv] [--icp current_icp.json]
+//!     [--interviews interviews.csv] [--themes themes.json] [--out DIR]
 //! ```
 //!
-//! Reads the deals and customers export and the ICP the team works from
-//! today, builds the full review (`icpfit::review`): customer quality and
-//! cohorts, win/loss and best/problematic profiles, NRR by segment, drivers
-//! of winning and of churn, the drafted ICP with its recital and pressure
-//! tests, loss types and the competitor matrix, recommended ICP updates, the
-//! do-not-close list and the changelog. Writes `review.md`, `review.html`
-//! and `review.json` into the output folder (default `target/icp-review`),
-//! shows progress on stderr and prints a concise summary.
+//! Reads the deals and customers export, the ICP the team works from today
+//! and the win/loss and churn interview notes, builds the full review
+//! (`icpfit::review`): customer quality and cohorts, win/loss and
+//! best/problematic profiles, NRR by segment, drivers of winning and of
+//! churn, the drafted ICP with its recital and pressure tests, loss types
+//! and the competitor matrix, interview themes and CRM loss reasons against
+//! what buyers said, recommended ICP updates, the do-not-close list and the
+//! changelog. Writes `review.md`, `review.html` and `review.json` into the
+//! output folder (default `target/icp-review`), shows progress on stderr and
+//! prints a concise summary.
+//!
+//! Interviews: `--interviews PATH` (columns `account_id, cohort, text,
+//! themes, buyer_reason`; see `examples/data/README.md`). Without it, the
+//! bundled `examples/data/interviews.csv` is used when it exists and the data
+//! is the bundled sample (the notes of one export do not belong to another),
+//! with the sample's theme dictionary. `--themes PATH` gives a dictionary for
+//! other notes, a JSON object `{"theme": ["keyword", …], …}`; without one
+//! only coded themes count. `--interviews none` leaves them out.
 
 use icpfit::icp::Icp;
 use icpfit::rank::RankOptions;
 use icpfit::review::{ReviewConfig, build};
 use icpfit::table::{AccountTable, CsvOptions};
+use icpfit::themes::{Interviews, ThemeDictionary};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -32,8 +45,12 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let root = env!("CARGO_MANIFEST_DIR");
-    let mut data = format!("{root}/examples/data/deals.csv");
+    let bundled_data = format!("{root}/examples/data/deals.csv");
+    let bundled_interviews = format!("{root}/examples/data/interviews.csv");
+    let mut data = bundled_data.clone();
     let mut icp_path = format!("{root}/examples/data/current_icp.json");
+    let mut interviews_path: Option<String> = None;
+    let mut themes_path: Option<String> = None;
     let mut out = format!("{root}/target/icp-review");
     let mut bootstrap = 200;
     let mut args = std::env::args().skip(1);
@@ -42,12 +59,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--data" => data = args.next().ok_or("--data needs a path")?,
             "--icp" => icp_path = args.next().ok_or("--icp needs a path")?,
             "--out" => out = args.next().ok_or("--out needs a folder")?,
+            "--interviews" => {
+                interviews_path = Some(args.next().ok_or("--interviews needs a path or `none`")?)
+            }
+            "--themes" => themes_path = Some(args.next().ok_or("--themes needs a path")?),
             "--bootstrap" => {
                 bootstrap = args.next().ok_or("--bootstrap needs a number")?.parse()?
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: icp_review [--data deals.csv] [--icp current_icp.json] [--out DIR] [--bootstrap 200]"
+                    "usage: icp_review [--data deals.csv] [--icp current_icp.json] [--interviews interviews.csv|none] [--themes themes.json] [--out DIR] [--bootstrap 200]"
                 );
                 return Ok(());
             }
@@ -66,14 +87,41 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("warning: {w:?}");
     }
     let current = Icp::from_path(&icp_path)?;
+    // The bundled notes go with the bundled data only, read with the
+    // sample's dictionary.
+    let interviews_path = match interviews_path.as_deref() {
+        Some("none") => None,
+        Some(p) => Some(p.to_owned()),
+        None => (data == bundled_data && std::path::Path::new(&bundled_interviews).exists())
+            .then(|| bundled_interviews.clone()),
+    };
+    let dictionary = match &themes_path {
+        Some(p) => {
+            let themes: BTreeMap<String, Vec<String>> =
+                serde_json::from_str(&std::fs::read_to_string(p)?)
+                    .map_err(|e| format!("--themes {p}: {e}"))?;
+            Some(ThemeDictionary::new(themes)?)
+        }
+        None => (interviews_path.as_deref() == Some(bundled_interviews.as_str()))
+            .then(icpfit::synth::interview_dictionary),
+    };
+    let interviews = match &interviews_path {
+        Some(p) => {
+            progress("reading the interviews");
+            Interviews::read_csv(p)?
+        }
+        None => Interviews::default(),
+    };
     let config = ReviewConfig {
         current_icp: Some(current),
         rank: RankOptions {
             bootstrap,
             ..Default::default()
         },
+        theme_dictionary: dictionary,
         ..Default::default()
-    };
+    }
+    .with_interviews(interviews);
     let review = build(&table, &config, &mut progress)?;
     let paths = review.save(&out)?;
     let _ = step_started;
@@ -147,6 +195,21 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 100.0 * o.share
             );
         }
+    }
+    match &review.themes {
+        Some(t) => {
+            println!(
+                "\n## Interview themes\n\n{} notes from {}; themes from {}. Signals (themes {} or more accounts of a cohort mention):",
+                t.notes,
+                interviews_path.as_deref().unwrap_or("the configuration"),
+                t.source,
+                t.min_accounts
+            );
+            for f in &t.findings {
+                println!("- {f}");
+            }
+        }
+        None => println!("\nInterview themes: no interview notes supplied."),
     }
     println!("\nFull review:");
     for p in &paths {

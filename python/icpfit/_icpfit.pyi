@@ -307,6 +307,8 @@ def review(
     title: str = "Quarterly ICP review",
     bootstrap: int = 0,
     segment: str = "industry",
+    interviews: str | os.PathLike[str] | Table | IntoArrowTable | Any | None = None,
+    theme_keywords: dict[str, list[str]] | None = None,
 ) -> Review: ...
 _Levels = Literal["lenient", "strict"]
 _TierCounts = TypedDict(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from typing import Any
 
 import pandas as pd
 import polars as pl
@@ -14,6 +15,7 @@ import icpfit
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEALS = ROOT / "examples" / "data" / "deals.csv"
 CURRENT = ROOT / "examples" / "data" / "current_icp.json"
+INTERVIEWS = ROOT / "examples" / "data" / "interviews.csv"
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +82,62 @@ def test_review_renders_and_saves(deals: icpfit.Table, tmp_path: pathlib.Path) -
     assert sorted(p.name for p in paths) == ["review.html", "review.json", "review.md"]
     assert json.loads((tmp_path / "out" / "review.json").read_text())["as_of"] == doc["as_of"]
     assert "Review(" in repr(r)
+
+
+def _signals(themes: dict[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for row in themes["rows"]:
+        if row["signal"]:
+            out.setdefault(row["cohort"], []).append(row["theme"])
+    return out
+
+
+def test_review_reads_interviews_from_a_path_or_any_frame(deals: icpfit.Table) -> None:
+    truth = json.loads((ROOT / "examples" / "data" / "truth.json").read_text())["interviews"]
+    by_path = icpfit.review(deals, interviews=INTERVIEWS).to_dict()["themes"]
+    assert by_path["notes"] == 358
+    assert by_path["cohort_accounts"] == {"churned": 65, "lost": 185, "won": 108}
+    # Coded themes alone find the planted themes: the deciding factor leads
+    # the won cohort, the small accounts' churn theme is a churned signal.
+    signals = _signals(by_path)
+    assert signals["won"][0] == truth["win_theme"]["theme"] == "warehouse_integration"
+    assert truth["churn_theme"]["theme"] == "too_complex"
+    assert "too_complex" in signals["churned"]
+    agreement = by_path["reason_agreement"]
+    over = [x["reason"] for x in agreement["reasons"] if x["over_reported"]]
+    assert over == [truth["over_reported"]] == ["price"]
+    lo, hi = agreement["agreement_ci"]
+    assert lo < agreement["agreement"] < hi
+    # Any frame gives the same section: pandas (themes arrive as `;`-joined
+    # strings), polars, and a Table read as the Rust side reads the file.
+    for frame in (pd.read_csv(INTERVIEWS), pl.read_csv(INTERVIEWS)):
+        assert icpfit.review(deals, interviews=frame).to_dict()["themes"] == by_path
+    # A dictionary reads the uncoded notes too.
+    keywords = {t["theme"]: t["keywords"] for t in truth["themes"]}
+    r = icpfit.review(deals, interviews=str(INTERVIEWS), theme_keywords=keywords)
+    with_keywords = r.to_dict()["themes"]
+    assert with_keywords["unmatched"] < by_path["unmatched"]
+    assert "## Interview themes" in r.to_markdown()
+    assert r.to_dict()["loss_types"]["crm_reason_agreement"] == agreement["agreement"]
+
+
+def test_review_without_interviews_says_so(deals: icpfit.Table) -> None:
+    doc = icpfit.review(deals).to_dict()
+    assert doc["themes"] is None
+    assert any(n.startswith("no interview notes supplied") for n in doc["notes"])
+
+
+def test_bad_interviews_are_typed_errors(deals: icpfit.Table, tmp_path: pathlib.Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        icpfit.review(deals, interviews=tmp_path / "missing.csv")
+    # A coded theme the dictionary lacks would silently split a theme.
+    with pytest.raises(icpfit.ArgumentError, match="did you mean `price`"):
+        icpfit.review(
+            deals,
+            interviews=pd.DataFrame(
+                {"account_id": ["A0000001"], "cohort": ["lost"], "themes": ["pricee"]}
+            ),
+            theme_keywords={"price": ["price"]},
+        )
+    with pytest.raises(icpfit.ColumnError, match="cohort"):
+        icpfit.review(deals, interviews=pd.DataFrame({"account_id": ["A1"], "text": ["x"]}))

@@ -332,8 +332,9 @@ pub fn theme_counts(
 }
 
 /// Notes from a table: one per row with a non-missing account and cohort;
-/// `text` a text or categorical column, `themes` a tag-set or categorical
-/// column (either may be absent, not both).
+/// `text` a text or categorical column, `themes` a tag-set column or a
+/// categorical / text column of `;`-joined themes (as a dataframe hands
+/// them over) (either may be absent, not both).
 pub fn notes_from_table(
     table: &AccountTable,
     account: &str,
@@ -362,7 +363,7 @@ pub fn notes_from_table(
                 .get(i)
                 .map(|v| v.into_iter().map(str::to_owned).collect())
                 .unwrap_or_default(),
-            Some(col) => value(col, i).into_iter().collect(),
+            Some(col) => value(col, i).map(|v| split_themes(&v)).unwrap_or_default(),
             None => Vec::new(),
         };
         out.push(Note {
@@ -373,6 +374,130 @@ pub fn notes_from_table(
         });
     }
     Ok(out)
+}
+
+/// `a; b;` → `["a", "b"]`: trimmed, blanks dropped.
+fn split_themes(s: &str) -> Vec<String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What a buyer said was the reason a deal was lost (from an interview).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuyerReason {
+    /// The account (its id in the deals table).
+    pub account: String,
+    /// The reason, in the vocabulary of the CRM's loss reasons.
+    pub reason: String,
+}
+
+/// Column names of an interview export (the defaults are those of
+/// `examples/data/interviews.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewColumns {
+    /// The account id (default `account_id`).
+    pub account: String,
+    /// The cohort the note speaks for (default `cohort`).
+    pub cohort: String,
+    /// Free text (default `text`; optional).
+    pub text: Option<String>,
+    /// Coded themes, a tag set or `;`-joined (default `themes`; optional).
+    pub themes: Option<String>,
+    /// The buyer-stated loss reason (default `buyer_reason`; optional).
+    pub buyer_reason: Option<String>,
+}
+
+impl Default for InterviewColumns {
+    fn default() -> Self {
+        Self {
+            account: "account_id".into(),
+            cohort: "cohort".into(),
+            text: Some("text".into()),
+            themes: Some("themes".into()),
+            buyer_reason: Some("buyer_reason".into()),
+        }
+    }
+}
+
+/// Interview notes and the loss reasons buyers gave in them: the
+/// "interview themes" input of the quarterly review.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Interviews {
+    /// The notes.
+    pub notes: Vec<Note>,
+    /// Buyer-stated loss reasons (rows with one), in input order.
+    pub buyer_reasons: Vec<BuyerReason>,
+}
+
+impl Interviews {
+    /// Reads an interview table: notes as [`notes_from_table`] (rows
+    /// without account or cohort are skipped), buyer reasons from the rows
+    /// that have one. The optional columns of `columns` that the table lacks
+    /// are left out; the text and themes columns cannot both be missing.
+    pub fn from_table(table: &AccountTable, columns: &InterviewColumns) -> Result<Self> {
+        fn present<'a>(table: &AccountTable, c: &'a Option<String>) -> Option<&'a str> {
+            c.as_deref().filter(|n| table.schema().index_of(n).is_ok())
+        }
+        let notes = notes_from_table(
+            table,
+            &columns.account,
+            &columns.cohort,
+            present(table, &columns.text),
+            present(table, &columns.themes),
+        )?;
+        let mut buyer_reasons = Vec::new();
+        if let Some(r) = present(table, &columns.buyer_reason) {
+            let (acol, rcol) = (table.column(&columns.account)?, table.column(r)?);
+            for i in 0..table.n_rows() {
+                if let (Some(account), Some(reason)) =
+                    (acol.display_value(i), rcol.display_value(i))
+                {
+                    buyer_reasons.push(BuyerReason { account, reason });
+                }
+            }
+        }
+        Ok(Self {
+            notes,
+            buyer_reasons,
+        })
+    }
+
+    /// Reads an interview CSV with the default columns (an account may have
+    /// several notes; the text column is read as text, whatever it holds).
+    pub fn read_csv(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let columns = InterviewColumns::default();
+        let text = crate::table::ColumnSpec {
+            name: columns.text.clone().unwrap_or_default(),
+            kind: Some(crate::table::Kind::Text),
+            ..Default::default()
+        };
+        let mut opts = crate::table::CsvOptions {
+            unique_ids: false,
+            ..Default::default()
+        };
+        let path = path.as_ref();
+        // Declare the text column only when the file has one.
+        let header = {
+            let file = std::fs::File::open(path).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            csv::Reader::from_reader(file)
+                .headers()
+                .map(|h| h.iter().any(|c| c.trim() == text.name))
+                .unwrap_or(false)
+        };
+        if header {
+            opts.schema = Some(crate::table::SchemaSpec {
+                columns: vec![text],
+                strict: false,
+            });
+        }
+        Self::from_table(&AccountTable::read_csv(path, &opts)?, &columns)
+    }
 }
 
 /// One reason's over- or under-reporting by the CRM.
@@ -640,6 +765,67 @@ mod tests {
         assert_eq!(notes[0].themes, ["integrations", "support"]);
         assert_eq!(notes[1].text, "");
         assert!(notes_from_table(&t, "account", "cohort", None, None).is_err());
+    }
+
+    #[test]
+    fn interviews_from_a_table_and_a_csv_file() {
+        // `;`-joined themes in a categorical column (as a dataframe hands
+        // them over) are split; an account may have several notes.
+        let t = AccountTable::from_csv_reader(
+            &b"account_id,cohort,themes,buyer_reason\na1,lost,price ; missing_feature,price\na2,won,support,\na1,lost,,\n"[..],
+            &CsvOptions {
+                unique_ids: false,
+                schema: Some(crate::table::SchemaSpec {
+                    columns: vec![crate::table::ColumnSpec {
+                        name: "themes".into(),
+                        kind: Some(crate::table::Kind::Categorical),
+                        ..Default::default()
+                    }],
+                    strict: false,
+                }),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            t.column("themes").unwrap().kind(),
+            crate::table::Kind::Categorical
+        );
+        let i = Interviews::from_table(&t, &InterviewColumns::default()).unwrap();
+        assert_eq!(i.notes.len(), 3);
+        assert_eq!(i.notes[0].themes, ["price", "missing_feature"]);
+        assert_eq!(i.notes[0].text, "", "no text column: text is empty");
+        assert_eq!(
+            i.buyer_reasons,
+            [BuyerReason {
+                account: "a1".into(),
+                reason: "price".into()
+            }]
+        );
+        let none = InterviewColumns {
+            themes: None,
+            ..Default::default()
+        };
+        assert!(
+            Interviews::from_table(&t, &none).is_err(),
+            "neither text nor themes"
+        );
+        // A file: free text with `;` stays text, in its order.
+        let path = std::env::temp_dir().join(format!("icpfit-notes-{}.csv", std::process::id()));
+        std::fs::write(
+            &path,
+            "account_id,cohort,text,themes,buyer_reason\na1,won,\"Fast; simple, cheap.\",support;onboarding,\na1,won,Again.,,\n",
+        )
+        .unwrap();
+        let i = Interviews::read_csv(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(i.notes[0].text, "Fast; simple, cheap.");
+        assert_eq!(i.notes[0].themes, ["onboarding", "support"]);
+        assert!(i.buyer_reasons.is_empty());
+        assert!(matches!(
+            Interviews::read_csv("/no/such/notes.csv"),
+            Err(Error::Io { .. })
+        ));
     }
 
     #[test]

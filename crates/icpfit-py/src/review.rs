@@ -2,15 +2,21 @@
 //! quarterly review of the core, with results handed back as documents
 //! (JSON / dict / Markdown / HTML). No logic beyond conversion.
 
+use crate::arrow_in::Overrides;
 use crate::error::{BindResult, guard};
 use crate::icp::PyIcp;
 use crate::rank::table_of;
+use crate::table::{PyTable, frame_to_table};
 use icpfit_core::evaluate::{EvaluateOptions, PressureTest, pressure_test as core_pressure_test};
 use icpfit_core::icp::{Icp, Tier};
 use icpfit_core::induce::{DraftOptions, draft};
 use icpfit_core::rank::{RankOptions, Target};
 use icpfit_core::review::{Review, ReviewConfig, build};
+use icpfit_core::table::Role;
+use icpfit_core::themes::{InterviewColumns, Interviews, ThemeDictionary};
 use pyo3::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
@@ -248,23 +254,59 @@ impl PyReview {
     }
 }
 
+/// Interview notes from a CSV path, an :class:`icpfit.Table` or any
+/// dataframe (several notes per account allowed).
+fn interviews_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Interviews> {
+    if let Ok(path) = obj.extract::<PathBuf>() {
+        return Ok(py.detach(|| guard(|| Ok(Interviews::read_csv(&path)?)))?);
+    }
+    let columns = InterviewColumns::default();
+    let table = if let Ok(t) = obj.cast::<PyTable>() {
+        t.clone()
+    } else {
+        // An account may have several notes: its id is not unique here.
+        let overrides = Overrides {
+            roles: vec![(columns.account.clone(), Role::Attribute)],
+            ..Default::default()
+        };
+        Bound::new(py, frame_to_table(py, obj, &overrides, None)?)?
+    };
+    let inner = table.get();
+    Ok(py.detach(|| guard(|| Ok(Interviews::from_table(&inner.0, &columns)?)))?)
+}
+
 /// Builds the quarterly ICP review of ``data`` (deals and customers).
 ///
 /// ``current_icp`` is the ICP the team works from today (compared with the
 /// drafted one: old-vs-new on recent losses, what-if, changelog, loss
 /// types). ``bootstrap`` resamples give the ranking's stability.
 ///
+/// ``interviews`` are win/loss and churn interview notes: the path of a CSV
+/// file, an :class:`icpfit.Table` or any dataframe with the columns
+/// ``account_id``, ``cohort`` (``won`` / ``lost`` / ``churned`` …), and
+/// ``text`` and/or ``themes`` (coded themes, ``;``-joined), optionally
+/// ``buyer_reason`` (the loss reason the buyer gave, compared with the CRM's
+/// ``loss_reason`` of the same account). The review then has a themes
+/// section: themes that 3 or more accounts of a cohort mention, and how far
+/// CRM loss reasons agree with buyers (see ``to_dict()["themes"]``).
+/// ``theme_keywords`` (theme -> keywords) finds themes in the free text too;
+/// without it only coded themes count.
+///
 /// >>> import icpfit
 /// >>> deals = icpfit.read_csv("examples/data/deals.csv")
 /// >>> import pathlib
 /// >>> current = icpfit.Icp.from_json(pathlib.Path("examples/data/current_icp.json").read_text())
-/// >>> r = icpfit.review(deals, current_icp=current)
+/// >>> r = icpfit.review(deals, current_icp=current, interviews="examples/data/interviews.csv")
 /// >>> r.to_markdown().splitlines()[0].startswith("# Quarterly ICP review")
 /// True
 /// >>> 3 <= len(r.recommendations) <= 5
 /// True
+/// >>> [x["reason"] for x in r.to_dict()["themes"]["reason_agreement"]["reasons"] if x["over_reported"]]
+/// ['price']
 #[pyfunction]
-#[pyo3(signature = (data, *, current_icp = None, title = "Quarterly ICP review", bootstrap = 0, segment = "industry"))]
+#[pyo3(signature = (data, *, current_icp = None, title = "Quarterly ICP review", bootstrap = 0,
+    segment = "industry", interviews = None, theme_keywords = None))]
+#[allow(clippy::too_many_arguments)]
 pub fn review<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
@@ -272,9 +314,18 @@ pub fn review<'py>(
     title: &str,
     bootstrap: usize,
     segment: &str,
+    interviews: Option<&Bound<'py, PyAny>>,
+    theme_keywords: Option<BTreeMap<String, Vec<String>>>,
 ) -> PyResult<PyReview> {
     let table = table_of(py, data)?;
     let inner = table.get();
+    let interviews = interviews
+        .map(|i| interviews_of(py, i))
+        .transpose()?
+        .unwrap_or_default();
+    let theme_dictionary = theme_keywords
+        .map(|k| ThemeDictionary::new(k).map_err(crate::error::PyIcpfitErr::from))
+        .transpose()?;
     let config = ReviewConfig {
         title: title.to_owned(),
         current_icp: current_icp.map(|i| i.0.clone()),
@@ -283,8 +334,10 @@ pub fn review<'py>(
             bootstrap,
             ..Default::default()
         },
+        theme_dictionary,
         ..Default::default()
-    };
+    }
+    .with_interviews(interviews);
     let result: BindResult<Review> =
         py.detach(|| guard(|| Ok(build(&inner.0, &config, &mut |_| {})?)));
     Ok(PyReview(result?))

@@ -4,6 +4,7 @@
 use super::recommend::{do_not_close, qualification, recommend, scoring_changes};
 use super::{
     ChangeTracking, CohortSummary, DataSummary, DraftSection, PressureSection, Review, SCHEMA,
+    ThemesSection,
 };
 use crate::cohort::{
     Cohort, QualityCuts, SegmentBy, Segmentation, outcome_cohorts, quality_cohorts,
@@ -25,6 +26,10 @@ use crate::score::{ScoreOptions, score};
 use crate::stats::wilson_interval;
 use crate::symptoms::{SymptomInputs, SymptomOptions, check_symptoms};
 use crate::table::{AccountTable, DATE_MISSING, date};
+use crate::themes::{
+    BuyerReason, Interviews, Note, ThemeDictionary, ThemeOptions, reason_agreement, theme_counts,
+};
+use std::collections::BTreeMap;
 
 /// What to review and how. `Default` fits the usual CRM export names (and
 /// the bundled sample).
@@ -52,6 +57,30 @@ pub struct ReviewConfig {
     pub evaluate: EvaluateOptions,
     /// Ranking options (bootstrap resamples among them).
     pub rank: RankOptions,
+    /// Win/loss and churn interview notes (seed 001); none by default.
+    pub notes: Vec<Note>,
+    /// Buyer-stated loss reasons from the interviews, set against the CRM's
+    /// loss reasons of the same deals (joined on the table's id column).
+    pub buyer_reasons: Vec<BuyerReason>,
+    /// Keywords that find themes in the notes' free text; `None` (default)
+    /// counts the coded themes only. With a dictionary every coded theme
+    /// must be one of its themes.
+    pub theme_dictionary: Option<ThemeDictionary>,
+    /// When a theme is a signal, and the quotes kept.
+    pub theme_options: ThemeOptions,
+    /// Significance level of the McNemar test of over-reported CRM loss
+    /// reasons (default 0.05).
+    pub reason_alpha: f64,
+}
+
+impl ReviewConfig {
+    /// The same configuration with these interviews' notes and buyer
+    /// reasons.
+    pub fn with_interviews(mut self, interviews: Interviews) -> Self {
+        self.notes = interviews.notes;
+        self.buyer_reasons = interviews.buyer_reasons;
+        self
+    }
 }
 
 impl Default for ReviewConfig {
@@ -68,6 +97,11 @@ impl Default for ReviewConfig {
             draft: DraftOptions::default(),
             evaluate: EvaluateOptions::default(),
             rank: RankOptions::default(),
+            notes: Vec::new(),
+            buyer_reasons: Vec::new(),
+            theme_dictionary: None,
+            theme_options: ThemeOptions::default(),
+            reason_alpha: 0.05,
         }
     }
 }
@@ -255,6 +289,15 @@ pub fn build(
             None
         }
     };
+    progress("interview themes");
+    let themes = themes_section(table, config, &lcols, ev.confidence, &mut notes)?;
+    let loss_types_out = match (
+        loss_types_out,
+        themes.as_ref().and_then(|t| t.reason_agreement.as_ref()),
+    ) {
+        (Some(l), Some(a)) => Some(l.with_reason_agreement(a.agreement)),
+        (l, _) => l,
+    };
     let sub = has(table, &config.sub_segment)
         .map(|c| Segmentation::new(table, &c, &SegmentBy::Levels))
         .transpose()?;
@@ -365,8 +408,193 @@ pub fn build(
         fit_economics,
         symptoms,
         drift,
+        themes,
         notes,
     })
+}
+
+/// The interview-themes section: theme counts of the notes and, for the
+/// buyer reasons whose account is a deal with a CRM loss reason, the
+/// agreement of the two. `None` (and a note) when nothing was supplied.
+fn themes_section(
+    table: &AccountTable,
+    config: &ReviewConfig,
+    lcols: &LossColumns,
+    confidence: f64,
+    notes: &mut Vec<String>,
+) -> Result<Option<ThemesSection>> {
+    if config.notes.is_empty() && config.buyer_reasons.is_empty() {
+        notes.push(
+            "no interview notes supplied: the review has no interview themes and does not \
+             check CRM loss reasons against what buyers said"
+                .into(),
+        );
+        return Ok(None);
+    }
+    let dict = config.theme_dictionary.as_ref();
+    let opts = &config.theme_options;
+    let report = if config.notes.is_empty() {
+        notes.push("no interview notes supplied: buyer reasons only, no themes".into());
+        None
+    } else {
+        Some(theme_counts(&config.notes, dict, opts)?)
+    };
+    let source = match dict {
+        Some(d) => format!(
+            "coded themes, and the keywords of {} dictionary themes in the free text",
+            d.themes.len()
+        ),
+        None => "coded themes only (no dictionary reads the free text)".into(),
+    };
+    if let Some(r) = &report
+        && dict.is_none()
+        && r.unmatched > 0
+    {
+        notes.push(format!(
+            "{} interview notes carry no coded theme and were not read: give a theme \
+             dictionary to find themes in their text",
+            r.unmatched
+        ));
+    }
+    // Buyer reasons joined to the CRM's loss reason of the same deal.
+    let mut matched = 0;
+    let mut pairs = Vec::new();
+    if !config.buyer_reasons.is_empty() {
+        let id = table.schema().id_column().map(|f| f.name.clone());
+        match (id, &lcols.loss_reason) {
+            (Some(id), Some(reason)) => {
+                let (idc, rc) = (table.column(&id)?, table.column(reason)?);
+                let mut row = BTreeMap::new();
+                for i in 0..table.n_rows() {
+                    if let Some(v) = idc.display_value(i) {
+                        row.entry(v).or_insert(i);
+                    }
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for b in &config.buyer_reasons {
+                    if !seen.insert(b.account.as_str()) {
+                        continue; // one reason per deal: the first given
+                    }
+                    if let Some(crm) = row.get(&b.account).and_then(|&i| rc.display_value(i)) {
+                        pairs.push((crm, b.reason.clone()));
+                        matched += 1;
+                    }
+                }
+                if matched == 0 {
+                    notes.push(format!(
+                        "none of the {} buyer-stated loss reasons matched a deal with a CRM \
+                         loss reason (joined on `{id}`)",
+                        config.buyer_reasons.len()
+                    ));
+                }
+            }
+            (None, _) => notes.push(
+                "buyer-stated loss reasons not compared: the data has no id column to join \
+                 them on"
+                    .into(),
+            ),
+            (_, None) => notes.push(
+                "buyer-stated loss reasons not compared: the data has no loss-reason column".into(),
+            ),
+        }
+    } else {
+        notes.push(
+            "no buyer-stated loss reasons supplied: CRM loss reasons not checked against \
+             buyers"
+                .into(),
+        );
+    }
+    let agreement = if pairs.is_empty() {
+        None
+    } else {
+        Some(reason_agreement(&pairs, config.reason_alpha, confidence)?)
+    };
+    let mut section = ThemesSection {
+        notes: report.as_ref().map_or(0, |r| r.notes),
+        unmatched: report.as_ref().map_or(0, |r| r.unmatched),
+        cohort_accounts: report
+            .as_ref()
+            .map(|r| r.cohort_accounts.clone())
+            .unwrap_or_default(),
+        source,
+        min_accounts: opts.min_accounts,
+        rows: report.map(|r| r.rows).unwrap_or_default(),
+        buyer_reasons: config.buyer_reasons.len(),
+        buyer_reasons_matched: matched,
+        reason_alpha: config.reason_alpha,
+        reason_agreement: agreement,
+        findings: Vec::new(),
+    };
+    section.findings = theme_findings(&section, confidence);
+    Ok(Some(section))
+}
+
+/// The section in sentences: the signals per cohort, then the loss-reason
+/// agreement and the reasons the CRM over- and under-reports.
+fn theme_findings(s: &ThemesSection, confidence: f64) -> Vec<String> {
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let mut out = Vec::new();
+    for (cohort, n) in &s.cohort_accounts {
+        let signals: Vec<String> = s
+            .rows
+            .iter()
+            .filter(|r| r.signal && &r.cohort == cohort)
+            .map(|r| format!("{} {} ({})", r.theme, r.accounts, pct(r.share)))
+            .collect();
+        out.push(if signals.is_empty() {
+            format!(
+                "{cohort} ({n} accounts interviewed): no theme is mentioned by {} or more accounts.",
+                s.min_accounts
+            )
+        } else {
+            format!(
+                "{cohort} ({n} accounts interviewed): {}.",
+                signals.join(", ")
+            )
+        });
+    }
+    if let Some(a) = &s.reason_agreement {
+        out.push(format!(
+            "CRM loss reasons agree with what buyers said on {} of {} interviewed deals ({:.0}% CI {}–{}).",
+            pct(a.agreement),
+            a.n,
+            100.0 * confidence,
+            pct(a.agreement_ci.0),
+            pct(a.agreement_ci.1)
+        ));
+        let k = a.labels.len();
+        for (r, b) in a.reasons.iter().enumerate() {
+            let significant = b.p_value < s.reason_alpha;
+            if b.over_reported {
+                let mut instead: Vec<(usize, &str)> = (0..k)
+                    .filter(|&j| j != r && a.confusion[r][j] > 0)
+                    .map(|j| (a.confusion[r][j], a.labels[j].as_str()))
+                    .collect();
+                instead.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(y.1)));
+                out.push(format!(
+                    "The CRM over-reports {}: it names it on {} deals, buyers on {}; on {} deals only the CRM says {} vs {} where only the buyer does (exact McNemar p = {:.2e}). Buyers named instead: {}.",
+                    b.reason,
+                    b.crm,
+                    b.buyer,
+                    b.crm_only,
+                    b.reason,
+                    b.buyer_only,
+                    b.p_value,
+                    instead
+                        .iter()
+                        .map(|(c, l)| format!("{l} ({c})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            } else if significant && b.buyer_only > b.crm_only {
+                out.push(format!(
+                    "The CRM under-reports {}: buyers name it on {} deals, the CRM on {} (exact McNemar p = {:.2e}).",
+                    b.reason, b.buyer, b.crm, b.p_value
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Bad-fit rate (90-day tag "bad") of customers signed before the current

@@ -631,6 +631,12 @@ pub(crate) fn blocks(r: &Review) -> Vec<Block> {
                 })
                 .collect(),
         ));
+        if let Some(a) = l.crm_reason_agreement {
+            b.push(Para(format!(
+                "Types 2 and 3 rest on CRM loss reasons, which agree with what buyers said on {} of interviewed deals (see Interview themes).",
+                pct(a)
+            )));
+        }
         let g = &l.gate;
         b.push(Para(format!(
             "ICP gate: right-fit deals win {} (n = {}), wrong-fit {} (n = {}){}.",
@@ -687,6 +693,10 @@ pub(crate) fn blocks(r: &Review) -> Vec<Block> {
         ));
     }
 
+    if let Some(t) = &r.themes {
+        themes_blocks(&mut b, t);
+    }
+
     if r.changelog.is_some() || r.change_tracking.is_some() {
         b.push(Heading(2, "ICP changelog".into()));
     }
@@ -714,4 +724,99 @@ pub(crate) fn blocks(r: &Review) -> Vec<Block> {
         b.push(List(r.notes.clone()));
     }
     b
+}
+
+/// Seed 001's interview themes: the signals per cohort with an example
+/// quote, then CRM loss reasons against what buyers said.
+fn themes_blocks(b: &mut Vec<Block>, t: &super::ThemesSection) {
+    use Block::*;
+    b.push(Heading(2, "Interview themes".into()));
+    if t.notes > 0 {
+        b.push(Para(format!(
+            "{} notes from {} accounts ({}); themes from {}. A theme is a signal when {} or more distinct accounts of a cohort mention it{}.",
+            t.notes,
+            t.cohort_accounts.values().sum::<usize>(),
+            t.cohort_accounts
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            t.source,
+            t.min_accounts,
+            if t.unmatched > 0 {
+                format!("; {} notes matched no theme", t.unmatched)
+            } else {
+                String::new()
+            }
+        )));
+    }
+    b.push(List(t.findings.clone()));
+    let signals: Vec<_> = t.signals().collect();
+    if !signals.is_empty() {
+        b.push(Table(
+            vec![
+                "cohort".into(),
+                "theme".into(),
+                "accounts".into(),
+                "share".into(),
+                "notes".into(),
+                "level".into(),
+                "example".into(),
+            ],
+            signals
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.cohort.clone(),
+                        r.theme.clone(),
+                        r.accounts.to_string(),
+                        pct(r.share),
+                        r.mentions.to_string(),
+                        r.evidence.to_string(),
+                        r.quotes
+                            .first()
+                            .map(|q| format!("“{}” ({})", q.text, q.account))
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+    if let Some(a) = &t.reason_agreement {
+        b.push(Para(format!(
+            "CRM loss reason vs the buyer's, {} deals with both ({} of {} buyer reasons matched a deal):",
+            a.n, t.buyer_reasons_matched, t.buyer_reasons
+        )));
+        b.push(Table(
+            vec![
+                "reason".into(),
+                "CRM".into(),
+                "buyers".into(),
+                "CRM only".into(),
+                "buyer only".into(),
+                "McNemar p".into(),
+                "flag".into(),
+            ],
+            a.reasons
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.reason.clone(),
+                        x.crm.to_string(),
+                        x.buyer.to_string(),
+                        x.crm_only.to_string(),
+                        x.buyer_only.to_string(),
+                        format!("{:.2e}", x.p_value),
+                        if x.over_reported {
+                            "over-reported by the CRM".into()
+                        } else if x.buyer_only > x.crm_only && x.p_value < t.reason_alpha {
+                            "under-reported by the CRM".into()
+                        } else {
+                            String::new()
+                        },
+                    ]
+                })
+                .collect(),
+        ));
+    }
 }

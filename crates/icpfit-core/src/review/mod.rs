@@ -1,7 +1,8 @@
 //! The quarterly ICP review (seed 004): one call assembles the evidence —
 //! customer quality and cohorts, the win/loss and best/problematic profiles,
 //! NRR by segment, what separates wins and churn, the drafted ICP with its
-//! recital and pressure tests, loss types and the competitor matrix — and
+//! recital and pressure tests, loss types and the competitor matrix, along
+//! with win/loss and churn interview themes when notes are supplied — and
 //! turns it into decisions: 3–5 recommended ICP updates with thresholds and
 //! evidence, lead-scoring changes, qualification questions, a do-not-close
 //! list of open deals, the ICP diff and its changelog entry, and
@@ -36,7 +37,9 @@ use crate::profile::{Profile, SegmentTable};
 use crate::rank::Ranking;
 use crate::retention::FitEconomics;
 use crate::symptoms::SymptomCheck;
+use crate::themes::{ReasonAgreement, ThemeRow};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Version of the JSON form; bumped on any breaking change to its fields.
 pub const SCHEMA: &str = "icpfit.review/1";
@@ -121,6 +124,46 @@ pub struct ChangeTracking {
     pub sentence: String,
 }
 
+/// What win/loss and churn interviews say (seed 001), and how far CRM loss
+/// reasons agree with what buyers said.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemesSection {
+    /// Notes read.
+    pub notes: usize,
+    /// Notes that matched no theme.
+    pub unmatched: usize,
+    /// Accounts with a note, per cohort.
+    pub cohort_accounts: BTreeMap<String, usize>,
+    /// How themes were found: coded themes, and a dictionary's keywords in
+    /// the free text when one was given.
+    pub source: String,
+    /// Distinct accounts of a cohort that make a theme a signal.
+    pub min_accounts: usize,
+    /// Every theme mentioned, per cohort (`signal` marks the signals):
+    /// distinct accounts, notes, share of the cohort's interviewed accounts,
+    /// evidence level and example quotes.
+    pub rows: Vec<ThemeRow>,
+    /// Buyer-stated loss reasons supplied.
+    pub buyer_reasons: usize,
+    /// Of which matched to a deal with a CRM loss reason.
+    pub buyer_reasons_matched: usize,
+    /// Significance level of the McNemar tests.
+    pub reason_alpha: f64,
+    /// CRM loss reasons against buyers' on the matched deals: agreement with
+    /// its Wilson interval, confusion matrix, over-reported reasons (exact
+    /// McNemar). `None` without matched buyer reasons.
+    pub reason_agreement: Option<ReasonAgreement>,
+    /// The section in sentences.
+    pub findings: Vec<String>,
+}
+
+impl ThemesSection {
+    /// The signals (themes enough distinct accounts of a cohort mention).
+    pub fn signals(&self) -> impl Iterator<Item = &ThemeRow> {
+        self.rows.iter().filter(|r| r.signal)
+    }
+}
+
 /// The quarterly ICP review.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
@@ -174,6 +217,9 @@ pub struct Review {
     pub symptoms: Option<SymptomCheck>,
     /// PSI drift of the open pipeline against the won deals.
     pub drift: Option<DriftReport>,
+    /// Interview themes and CRM-vs-buyer loss reasons (when notes or buyer
+    /// reasons were supplied).
+    pub themes: Option<ThemesSection>,
     /// Things the review could not compute, and why.
     pub notes: Vec<String>,
 }

@@ -120,6 +120,11 @@ pub(crate) struct Expected {
     pub cust_fit: [CustomerSums; 2],
     pub cust_small: [CustomerSums; 2],
     pub cust_edu: [CustomerSums; 2],
+    /// Customers with Snowflake (0) / without (1), by the true stack.
+    pub cust_snowflake: [CustomerSums; 2],
+    /// Lost deals (outcome `lost`) per CRM `loss_reason`, as masses among
+    /// closed deals (over `LOSS_REASONS`).
+    pub lost_reasons: [f64; 7],
     /// Share of customers that are ICP fit.
     pub customer_fit_share: f64,
     /// P(good adoption): fit, bad fit.
@@ -236,11 +241,17 @@ impl Expected {
             }
             // How the deal is lost (see the generator).
             match (c, fit) {
-                (Some(_), _) => self.lost += lose,
+                (Some(_), _) => {
+                    self.lost += lose;
+                    self.lost_reasons[R_COMPETITOR as usize] += lose;
+                }
                 (None, true) => self.no_decision += lose,
                 (None, false) => {
                     self.lost += lose * P_BADFIT_LOST;
                     self.no_decision += lose * (1.0 - P_BADFIT_LOST);
+                    for (r, &p_r) in REASONS_BADFIT_LOST.iter().enumerate() {
+                        self.lost_reasons[r] += lose * P_BADFIT_LOST * p_r;
+                    }
                 }
             }
             match (fit, c) {
@@ -271,6 +282,7 @@ impl Expected {
                 self.cust_fit[usize::from(!fit)].add(wch, pc, pe, pk);
                 self.cust_small[usize::from(d.band != BAND_SMALL)].add(wch, pc, pe, pk);
                 self.cust_edu[usize::from(d.industry() != EDUCATION)].add(wch, pc, pe, pk);
+                self.cust_snowflake[usize::from(!d.snowflake)].add(wch, pc, pe, pk);
             }
         }
     }

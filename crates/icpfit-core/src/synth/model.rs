@@ -479,3 +479,56 @@ pub(crate) fn noise_segment_levels() -> Vec<String> {
 }
 pub(crate) const P_NOISE_FLAG: f64 = 0.30;
 pub(crate) const NOISE_SCORE: (f64, f64) = (50.0, 15.0);
+
+// ---------------------------------------------------------------- interviews
+
+/// Interview cohorts: customers still with us, lost deals, churned customers.
+pub(crate) const INTERVIEW_COHORTS: [&str; 3] = ["won", "lost", "churned"];
+pub(crate) const C_WON: usize = 0;
+pub(crate) const C_LOST: usize = 1;
+pub(crate) const C_CHURNED: usize = 2;
+/// P(an account of the cohort is interviewed), independently per account.
+pub(crate) const P_INTERVIEW: [f64; 3] = [0.12, 0.12, 0.70];
+/// P(the interviewer coded the note's themes); otherwise it is text only.
+pub(crate) const P_CODED: f64 = 0.80;
+/// Won: P(`warehouse_integration`) with / without Snowflake in the recorded
+/// tech stack (the planted win driver, told as the deciding factor).
+pub(crate) const P_THEME_INTEGRATION: (f64, f64) = (0.75, 0.05);
+/// Won: P(`onboarding`), P(`support`), any account.
+pub(crate) const P_THEME_ONBOARDING: f64 = 0.20;
+pub(crate) const P_THEME_SUPPORT: f64 = 0.15;
+/// Churned: P(`too_complex`) under 50 employees / at or above (the planted
+/// churn threshold, told as "too complex for a team our size").
+pub(crate) const P_THEME_TOO_COMPLEX: (f64, f64) = (0.80, 0.10);
+/// Churned: P(`champion_left`) with / without a champion change.
+pub(crate) const P_THEME_CHAMPION_LEFT: (f64, f64) = (0.70, 0.05);
+/// Churned: P(`low_adoption`) with adoption_90d below / at or above 0.5.
+pub(crate) const P_THEME_LOW_ADOPTION: (f64, f64) = (0.40, 0.10);
+/// Churned: P(`budget`), any account.
+pub(crate) const P_THEME_BUDGET_CHURN: f64 = 0.15;
+/// The buyer-stated reason of a lost deal given its CRM `loss_reason`: row =
+/// CRM reason, columns = buyer reason, both over [`LOSS_REASONS`]. The CRM
+/// over-reports `price`: buyers confirm it on 30 % of the deals the CRM
+/// files under it and name a missing feature (45 %) or a competitor's
+/// integration (20 %) instead, while they rarely say price when the CRM
+/// says something else.
+pub(crate) const BUYER_REASONS: [[f64; 7]; 7] = [
+    [0.30, 0.45, 0.05, 0.20, 0.0, 0.0, 0.0],
+    [0.0, 0.90, 0.0, 0.10, 0.0, 0.0, 0.0],
+    [0.0, 0.0, 0.80, 0.0, 0.20, 0.0, 0.0],
+    [0.03, 0.12, 0.0, 0.85, 0.0, 0.0, 0.0],
+    [0.10, 0.0, 0.10, 0.0, 0.80, 0.0, 0.0],
+    [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0],
+];
+/// The theme a buyer reason is coded as (over [`LOSS_REASONS`]; no_decision
+/// has none).
+pub(crate) const REASON_THEMES: [Option<&str>; 7] = [
+    Some("price"),
+    Some("missing_feature"),
+    Some("timing"),
+    Some("competitor_integration"),
+    Some("budget"),
+    Some("champion_left"),
+    None,
+];

@@ -1048,6 +1048,8 @@ fn module_docs_state_the_expected_values() {
         ("churn bad fit", t.fit_economics.churn_rate_bad_fit),
         ("expanded fit", t.fit_economics.expansion_rate_fit),
         ("expanded bad fit", t.fit_economics.expansion_rate_bad_fit),
+        ("CRM says price", t.interviews.over_reported_crm_share),
+        ("buyers say price", t.interviews.over_reported_buyer_share),
     ] {
         assert!(
             docs.contains(&pct(x)),
@@ -1087,6 +1089,199 @@ fn criteria_use_three_valued_logic() {
     assert_eq!(t.schema().field("tech_stack").unwrap().kind, Kind::TagSet);
 }
 
+// ------------------------------------------------------------------ interviews
+
+#[test]
+fn interviews_are_the_same_for_any_chunk_size_and_thread_count() {
+    let cfg = SynthConfig::new(2 * BLOCK_ROWS + 1_905, 3);
+    let run = |k: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(k)
+            .build()
+            .unwrap()
+            .install(|| interviews(&generate(&cfg).unwrap().table, cfg.seed).unwrap())
+    };
+    let whole = run(1);
+    assert!(whole.len() > 500, "{} notes", whole.len());
+    assert_eq!(whole, run(3));
+    for chunk_rows in [1_000, BLOCK_ROWS + 1] {
+        let mut interviewer = Interviewer::new(cfg.seed);
+        let mut notes = Vec::new();
+        generate_chunks(&cfg, chunk_rows, |chunk| {
+            notes.extend(interviewer.interview(&chunk)?);
+            Ok(())
+        })
+        .unwrap();
+        assert!(notes == whole, "chunks of {chunk_rows} give other notes");
+    }
+    let other = SynthConfig::new(cfg.n_accounts, 4);
+    assert_ne!(
+        interviews(&generate(&other).unwrap().table, other.seed).unwrap(),
+        whole
+    );
+    // A table without the export's columns is a typed error.
+    let t =
+        AccountTable::from_csv_reader(&b"account_id,outcome\nA1,won\n"[..], &CsvOptions::default())
+            .unwrap();
+    assert!(matches!(
+        interviews(&t, 1),
+        Err(crate::Error::UnknownColumn { .. })
+    ));
+}
+
+#[test]
+fn every_sentence_reads_as_its_theme_and_nothing_else() {
+    use super::interviews::{NO_THEME, ROLES, THEME_TEXTS};
+    let d = interview_dictionary();
+    assert_eq!(d.themes.len(), THEME_TEXTS.len());
+    for t in &THEME_TEXTS {
+        for s in t.sentences {
+            for filled in [
+                s.replace("{competitor}", "CompB"),
+                s.replace("{competitor}", "another vendor"),
+            ] {
+                let found: Vec<&str> = d.matches(&filled).into_iter().map(|(x, _)| x).collect();
+                assert_eq!(found, [t.theme], "`{filled}`");
+            }
+        }
+    }
+    for s in ROLES
+        .iter()
+        .map(|r| format!("Call with the {r}."))
+        .chain(NO_THEME.iter().map(|s| (*s).to_owned()))
+    {
+        assert!(d.matches(&s).is_empty(), "`{s}` reads as a theme");
+    }
+    // Every coded theme of a buyer reason is a theme of the dictionary.
+    for t in REASON_THEMES.iter().flatten() {
+        assert!(d.themes.contains_key(*t), "{t}");
+    }
+}
+
+#[test]
+fn interviews_carry_the_planted_themes_and_reasons() {
+    let s = big();
+    let t = &s.table;
+    let notes = interviews(t, s.truth.config.seed).unwrap();
+    let iv = &s.truth.interviews;
+    let d = interview_dictionary();
+    let row: std::collections::HashMap<&str, usize> = {
+        let ids = t.text("account_id").unwrap();
+        (0..t.n_rows()).map(|i| (ids.get(i).unwrap(), i)).collect()
+    };
+    // Interview rates per cohort.
+    let v = View { t };
+    let won = v.won();
+    let churned_code = v.code("retention_status", "churned");
+    let lost_code = v.code("outcome", "lost");
+    let cohort_of = |i: usize| {
+        if won[i] {
+            if v.codes("retention_status")[i] == churned_code {
+                "churned"
+            } else {
+                "won"
+            }
+        } else if v.codes("outcome")[i] == lost_code {
+            "lost"
+        } else {
+            ""
+        }
+    };
+    for share in &iv.interviewed {
+        let size = (0..t.n_rows())
+            .filter(|&i| cohort_of(i) == share.name)
+            .count();
+        let n = notes.iter().filter(|x| x.cohort == share.name).count();
+        let (p, se) = prop(n, size);
+        assert_near(&format!("interviewed {}", share.name), p, se, share.share);
+    }
+    assert!(
+        notes
+            .iter()
+            .all(|x| cohort_of(row[x.account_id.as_str()]) == x.cohort)
+    );
+    let coded = notes.iter().filter(|x| !x.themes.is_empty()).count();
+    let themed = notes
+        .iter()
+        .filter(|x| !d.matches(&x.text).is_empty())
+        .count();
+    let (p, se) = prop(coded, themed);
+    assert_near("coded share", p, se, iv.coded);
+    // Coded themes are always what the text says.
+    for x in notes.iter().filter(|x| !x.themes.is_empty()) {
+        let found: Vec<&str> = d.matches(&x.text).into_iter().map(|(t, _)| t).collect();
+        let mut coded: Vec<&str> = x.themes.iter().map(String::as_str).collect();
+        coded.sort_unstable();
+        assert_eq!(coded, found, "{}", x.text);
+    }
+    // The planted themes: the cohort's share meeting the criterion, the
+    // share mentioning the theme, and the share of mentioners meeting it.
+    for p in [&iv.win_theme, &iv.churn_theme] {
+        let meets = crate::synth::Criterion::evaluate(&p.criterion, t).unwrap();
+        let cohort: Vec<&Interview> = notes.iter().filter(|x| x.cohort == p.cohort).collect();
+        let meeting = |x: &Interview| meets[row[x.account_id.as_str()]] == 1;
+        let mentions = |x: &Interview| d.matches(&x.text).iter().any(|(m, _)| *m == p.theme);
+        let n_meet = cohort.iter().filter(|x| meeting(x)).count();
+        let (share, se) = prop(n_meet, cohort.len());
+        assert_near(
+            &format!("{} criterion", p.theme),
+            share,
+            se,
+            p.expected_criterion_share,
+        );
+        let said: Vec<&Interview> = cohort.iter().copied().filter(|x| mentions(x)).collect();
+        let (share, se) = prop(said.len(), cohort.len());
+        assert_near(
+            &format!("{} mentioned", p.theme),
+            share,
+            se,
+            p.expected_share,
+        );
+        let (share, se) = prop(said.iter().filter(|x| meeting(x)).count(), said.len());
+        assert_near(
+            &format!("{} mentioners meeting", p.theme),
+            share,
+            se,
+            p.expected_share_meeting,
+        );
+        let (with, se_w) = prop(
+            cohort.iter().filter(|x| meeting(x) && mentions(x)).count(),
+            n_meet,
+        );
+        assert_near(&format!("{} | criterion", p.theme), with, se_w, p.p_with);
+    }
+    // Buyer reasons against the CRM's.
+    let reason = t.categorical("loss_reason").unwrap();
+    let pairs: Vec<(&str, &str)> = notes
+        .iter()
+        .filter_map(|x| {
+            let crm = reason.get(row[x.account_id.as_str()])?;
+            Some((crm, x.buyer_reason.as_deref()?))
+        })
+        .collect();
+    assert_eq!(
+        pairs.len(),
+        notes.iter().filter(|x| x.cohort == "lost").count()
+    );
+    let n = pairs.len();
+    let count = |f: &dyn Fn(&(&str, &str)) -> bool| pairs.iter().filter(|p| f(p)).count();
+    let (p, se) = prop(count(&|p| p.0 == p.1), n);
+    assert_near("agreement", p, se, iv.expected_agreement);
+    let (p, se) = prop(count(&|p| p.0 == "price"), n);
+    assert_near("CRM says price", p, se, iv.over_reported_crm_share);
+    let (p, se) = prop(count(&|p| p.1 == "price"), n);
+    assert_near("buyer says price", p, se, iv.over_reported_buyer_share);
+    for r in &iv.buyer_reasons {
+        let crm_n = count(&|p| p.0 == r.crm);
+        let (p, se) = prop(crm_n, n);
+        assert_near(&format!("CRM {}", r.crm), p, se, r.crm_share);
+        for b in &r.buyer {
+            let (p, se) = prop(count(&|p| p.0 == r.crm && p.1 == b.name), crm_n);
+            assert_near(&format!("{} → {}", r.crm, b.name), p, se, b.share);
+        }
+    }
+}
+
 // ------------------------------------------------------------------ the bundled sample
 
 fn sample_path(file: &str) -> std::path::PathBuf {
@@ -1115,6 +1310,22 @@ fn bundled_sample_is_what_the_generator_makes() {
     assert!(
         json == serde_json::to_string_pretty(&truth).unwrap() + "\n",
         "examples/data/truth.json drifted: {regenerate}"
+    );
+    let mut notes = Vec::new();
+    write_interviews_csv(
+        &interviews(&generate(&cfg).unwrap().table, cfg.seed).unwrap(),
+        &mut notes,
+    )
+    .unwrap();
+    let committed = std::fs::read(sample_path("interviews.csv")).expect("interviews.csv");
+    assert!(
+        committed == notes,
+        "examples/data/interviews.csv drifted: {regenerate}"
+    );
+    assert!(
+        committed.len() <= 1 << 17,
+        "interviews are {} bytes",
+        committed.len()
     );
     let md = std::fs::read_to_string(sample_path("TRUTH.md")).expect("TRUTH.md");
     assert!(

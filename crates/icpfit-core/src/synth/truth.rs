@@ -303,6 +303,85 @@ pub struct Bystander {
     pub why: String,
 }
 
+/// A theme of the sample interviews.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeTruth {
+    /// The theme.
+    pub theme: String,
+    /// Its keywords in [`super::interview_dictionary`].
+    pub keywords: Vec<String>,
+    /// Who mentions it, how often.
+    pub rule: String,
+}
+
+/// A theme planted to echo an effect of the deal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlantedTheme {
+    /// The theme.
+    pub theme: String,
+    /// The cohort that mentions it.
+    pub cohort: String,
+    /// The account fact it echoes.
+    pub criterion: Criterion,
+    /// P(mentioned) of an interviewed account of the cohort meeting the
+    /// criterion.
+    pub p_with: f64,
+    /// P(mentioned) of one not meeting it.
+    pub p_without: f64,
+    /// The planted effect of the deal data it reflects.
+    pub reflects: String,
+    /// Expected share of the cohort's interviewed accounts meeting the
+    /// criterion.
+    pub expected_criterion_share: f64,
+    /// Expected share of the cohort's interviewed accounts mentioning the
+    /// theme (in text; 80 % of them also coded).
+    pub expected_share: f64,
+    /// Expected share of the accounts mentioning it that meet the criterion.
+    pub expected_share_meeting: f64,
+}
+
+/// What buyers say when the CRM files a lost deal under one reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuyerReasonTruth {
+    /// The CRM `loss_reason`.
+    pub crm: String,
+    /// Expected share of lost deals with this CRM reason.
+    pub crm_share: f64,
+    /// The buyer-stated reasons and their probabilities.
+    pub buyer: Vec<Share>,
+}
+
+/// The interview notes (`interviews.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewTruth {
+    /// [`super::INTERVIEW_MODEL_VERSION`].
+    pub model_version: String,
+    /// Where the randomness comes from.
+    pub stream: String,
+    /// Cohorts and P(interviewed) per account of each.
+    pub interviewed: Vec<Share>,
+    /// How the cohorts are defined.
+    pub cohorts: String,
+    /// P(the interviewer coded the themes; otherwise text only).
+    pub coded: f64,
+    /// The deciding factor won accounts name: the Snowflake win driver.
+    pub win_theme: PlantedTheme,
+    /// The churn theme of small accounts: the employees < 50 threshold.
+    pub churn_theme: PlantedTheme,
+    /// Every theme.
+    pub themes: Vec<ThemeTruth>,
+    /// Buyer-stated reason of a lost deal given its CRM reason.
+    pub buyer_reasons: Vec<BuyerReasonTruth>,
+    /// The reason the CRM over-reports.
+    pub over_reported: String,
+    /// Expected share of lost deals the CRM files under it.
+    pub over_reported_crm_share: f64,
+    /// Expected share of lost deals whose buyers name it.
+    pub over_reported_buyer_share: f64,
+    /// Expected share of lost deals whose CRM and buyer reasons agree.
+    pub expected_agreement: f64,
+}
+
 /// Everything the generator plants, and what it implies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Truth {
@@ -336,6 +415,8 @@ pub struct Truth {
     pub noise_columns: Vec<String>,
     /// Columns with no own effect that correlate with a driver.
     pub bystanders: Vec<Bystander>,
+    /// The interview notes and buyer-stated loss reasons.
+    pub interviews: InterviewTruth,
 }
 
 impl Truth {
@@ -574,6 +655,7 @@ impl Truth {
                 why: w.into(),
             })
             .collect(),
+            interviews: interview_truth(&e),
         }
     }
 
@@ -813,6 +895,89 @@ impl Truth {
             pct(g.bad_fit.bad)
         );
 
+        let iv = &self.interviews;
+        let _ = writeln!(m, "## Interviews (`interviews.csv`)\n");
+        let _ = writeln!(
+            m,
+            "Model `{}`. Interviewed: {}. {} The interviewer coded the themes of {} of \
+             the notes; the others are text only, and the dictionary \
+             (`synth::interview_dictionary`, the keywords below) finds their themes. \
+             Randomness: {}.\n",
+            iv.model_version,
+            iv.interviewed
+                .iter()
+                .map(|s| format!("{} {}", s.name, pct(s.share)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            iv.cohorts,
+            pct(iv.coded),
+            iv.stream
+        );
+        for t in [&iv.win_theme, &iv.churn_theme] {
+            let _ = writeln!(
+                m,
+                "- **`{}`** ({}): said by {} of interviewed {} accounts with `{}` and {} of \
+                 the others, echoing {}. Expected: {} of the cohort's interviewed accounts \
+                 have `{}`, {} mention the theme, and {} of those who mention it have `{}`.",
+                t.theme,
+                t.cohort,
+                pct(t.p_with),
+                t.cohort,
+                t.criterion.describe(),
+                pct(t.p_without),
+                t.reflects,
+                pct(t.expected_criterion_share),
+                t.criterion.describe(),
+                pct(t.expected_share),
+                pct(t.expected_share_meeting),
+                t.criterion.describe()
+            );
+        }
+        let _ = writeln!(
+            m,
+            "- **CRM over-reports `{}`**: the CRM files {} of lost deals under it, buyers \
+             name it on {} (expected). Expected agreement of CRM and buyer reasons: {}. \
+             An exact McNemar test of the discordant deals finds it.\n",
+            iv.over_reported,
+            pct(iv.over_reported_crm_share),
+            pct(iv.over_reported_buyer_share),
+            pct(iv.expected_agreement)
+        );
+        let _ = writeln!(
+            m,
+            "| CRM loss_reason | share of lost deals | buyer-stated reason |"
+        );
+        let _ = writeln!(m, "|---|---|---|");
+        for r in &iv.buyer_reasons {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} |",
+                r.crm,
+                pct(r.crm_share),
+                r.buyer
+                    .iter()
+                    .map(|s| format!("{} {}", s.name, pct(s.share)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let _ = writeln!(m, "\n| theme | keywords | who mentions it |");
+        let _ = writeln!(m, "|---|---|---|");
+        for t in &iv.themes {
+            let _ = writeln!(
+                m,
+                "| `{}` | {} | {} |",
+                t.theme,
+                t.keywords
+                    .iter()
+                    .map(|k| format!("\"{k}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.rule
+            );
+        }
+        let _ = writeln!(m);
+
         let _ = writeln!(m, "## No effect\n");
         let _ = writeln!(
             m,
@@ -838,5 +1003,162 @@ impl Truth {
             );
         }
         m
+    }
+}
+
+/// The truth of the interview notes.
+fn interview_truth(e: &Expected) -> InterviewTruth {
+    let pct = |x: f64| format!("{} %", r6(100.0 * x));
+    // Won cohort = customers not churned; they mention the integration by
+    // the *recorded* stack (masked as missing completely at random).
+    let retained = |c: &super::expected::CustomerSums| c.mass - c.churn;
+    let sf = (1.0 - P_MISSING_TECH) * retained(&e.cust_snowflake[0]) / retained(&e.customers);
+    let planted = |theme: &str,
+                   cohort: usize,
+                   criterion: Criterion,
+                   (p_with, p_without): (f64, f64),
+                   share: f64,
+                   reflects: &str| {
+        let mention = share * p_with + (1.0 - share) * p_without;
+        PlantedTheme {
+            theme: theme.into(),
+            cohort: INTERVIEW_COHORTS[cohort].into(),
+            criterion,
+            p_with,
+            p_without,
+            reflects: reflects.into(),
+            expected_criterion_share: r6(share),
+            expected_share: r6(mention),
+            expected_share_meeting: r6(share * p_with / mention),
+        }
+    };
+    let win_theme = planted(
+        "warehouse_integration",
+        C_WON,
+        Criterion::HasTag {
+            column: "tech_stack".into(),
+            tag: TOOLS[T_SNOWFLAKE].into(),
+        },
+        P_THEME_INTEGRATION,
+        sf,
+        "the Snowflake win driver (log-odds +0.7): customers who chose us for it say so",
+    );
+    let churn_theme = planted(
+        "too_complex",
+        C_CHURNED,
+        Criterion::Below {
+            column: "employees".into(),
+            threshold: SMALL_BELOW,
+        },
+        P_THEME_TOO_COMPLEX,
+        e.cust_small[0].churn / e.customers.churn,
+        "the churn threshold at 50 employees: small customers leave because the product is \
+         too complex for a team their size, not enough seats to justify it",
+    );
+    let both = |(a, b): (f64, f64)| (pct(a), pct(b));
+    let (iw, iwo) = both(P_THEME_INTEGRATION);
+    let (tw, two) = both(P_THEME_TOO_COMPLEX);
+    let (cw, cwo) = both(P_THEME_CHAMPION_LEFT);
+    let (aw, awo) = both(P_THEME_LOW_ADOPTION);
+    let reason_rule = |r: &str| format!("lost: every deal whose buyer names `{r}`");
+    let rules: Vec<(&str, String)> = vec![
+        (
+            "warehouse_integration",
+            format!("won: {iw} with Snowflake in the recorded tech_stack, {iwo} without"),
+        ),
+        ("onboarding", format!("won: {}", pct(P_THEME_ONBOARDING))),
+        ("support", format!("won: {}", pct(P_THEME_SUPPORT))),
+        (
+            "too_complex",
+            format!("churned: {tw} under 50 employees, {two} at or above"),
+        ),
+        (
+            "champion_left",
+            format!("churned: {cw} after a champion change, {cwo} otherwise"),
+        ),
+        (
+            "low_adoption",
+            format!("churned: {aw} with adoption_90d < {ADOPTION_GOOD}, {awo} otherwise"),
+        ),
+        (
+            "budget",
+            format!(
+                "churned: {}; {}",
+                pct(P_THEME_BUDGET_CHURN),
+                reason_rule("no_budget")
+            ),
+        ),
+        ("price", reason_rule("price")),
+        ("missing_feature", reason_rule("product_gap")),
+        ("competitor_integration", reason_rule("competitor")),
+        ("timing", reason_rule("timing")),
+    ];
+    let themes = super::interviews::THEME_TEXTS
+        .iter()
+        .map(|t| ThemeTruth {
+            theme: t.theme.into(),
+            keywords: t.keywords.iter().map(|k| (*k).to_owned()).collect(),
+            rule: rules
+                .iter()
+                .find(|(n, _)| *n == t.theme)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let lost: f64 = e.lost_reasons.iter().sum();
+    let crm_share: Vec<f64> = e.lost_reasons.iter().map(|m| m / lost).collect();
+    let buyer_share = |b: usize| -> f64 {
+        (0..LOSS_REASONS.len())
+            .map(|r| crm_share[r] * BUYER_REASONS[r][b])
+            .sum()
+    };
+    let buyer_reasons = (0..LOSS_REASONS.len())
+        .filter(|&r| crm_share[r] > 0.0)
+        .map(|r| BuyerReasonTruth {
+            crm: LOSS_REASONS[r].into(),
+            crm_share: r6(crm_share[r]),
+            buyer: LOSS_REASONS
+                .iter()
+                .zip(BUYER_REASONS[r])
+                .filter(|(_, p)| *p > 0.0)
+                .map(|(n, p)| Share {
+                    name: (*n).into(),
+                    share: p,
+                })
+                .collect(),
+        })
+        .collect();
+    let price = 0;
+    InterviewTruth {
+        model_version: super::INTERVIEW_MODEL_VERSION.into(),
+        stream: format!(
+            "ChaCha8 stream u64::MAX ({}) of the export's seed, rows in order on one \
+             thread: the deal rows' streams are untouched, deals.csv is the same with or \
+             without interviews",
+            super::INTERVIEW_STREAM
+        ),
+        interviewed: INTERVIEW_COHORTS
+            .iter()
+            .zip(P_INTERVIEW)
+            .map(|(n, p)| Share {
+                name: (*n).into(),
+                share: p,
+            })
+            .collect(),
+        cohorts: "won = won deals whose customer has not churned; lost = outcome lost \
+                  (no_decision deals are not interviewed); churned = won deals whose \
+                  retention_status is churned. One note per interviewed account."
+            .into(),
+        coded: P_CODED,
+        win_theme,
+        churn_theme,
+        themes,
+        buyer_reasons,
+        over_reported: LOSS_REASONS[price].into(),
+        over_reported_crm_share: r6(crm_share[price]),
+        over_reported_buyer_share: r6(buyer_share(price)),
+        expected_agreement: r6((0..LOSS_REASONS.len())
+            .map(|r| crm_share[r] * BUYER_REASONS[r][r])
+            .sum()),
     }
 }
