@@ -82,6 +82,20 @@ impl Overrides {
         }
         Ok(())
     }
+    /// The role of `name`: declared, or the name-based default.
+    pub(crate) fn role_or_default(&self, name: &str) -> Role {
+        self.role(name).unwrap_or_else(|| default_role(name))
+    }
+    /// The dimension of `name`: declared, or the name-based default.
+    pub(crate) fn dimension_or_default(&self, name: &str) -> Dimension {
+        self.dimension(name)
+            .unwrap_or_else(|| default_dimension(name))
+    }
+    /// Whether a projection to `wanted` keeps `name`: wanted, or the id
+    /// (kept for the results' account ids).
+    pub(crate) fn keeps(&self, name: &str, wanted: &[&str]) -> bool {
+        wanted.contains(&name) || self.role_or_default(name) == Role::Id
+    }
     pub(crate) fn role(&self, name: &str) -> Option<Role> {
         self.roles.iter().find(|(n, _)| n == name).map(|(_, r)| *r)
     }
@@ -417,7 +431,7 @@ fn for_each_null(nulls: &NullBuffer, mut f: impl FnMut(usize)) {
 
 /// The first ±∞, found by a branch-free scan of 1 Ki-value blocks (the
 /// compiler vectorises it; an early-exit search per value it does not).
-pub(crate) fn first_infinite(values: &[f64]) -> Option<usize> {
+fn first_infinite(values: &[f64]) -> Option<usize> {
     const BLOCK: usize = 1024;
     let block = values.chunks(BLOCK).position(|b| {
         b.iter()
@@ -430,19 +444,45 @@ pub(crate) fn first_infinite(values: &[f64]) -> Option<usize> {
         .map(|k| start + k)
 }
 
+/// Refuses ±∞ in a numeric column (`missing`: what the input calls a
+/// missing value, for the message).
+pub(crate) fn check_finite(column: &str, values: &[f64], missing: &str) -> Result<(), Error> {
+    match first_infinite(values) {
+        None => Ok(()),
+        Some(row) => Err(Error::Parse {
+            at: Location::row(row),
+            column: column.to_owned(),
+            value: values[row].to_string(),
+            expected: format!("a finite number ({missing} or NaN for missing)"),
+        }),
+    }
+}
+
+/// Days since 1970-01-01 as a date of the table, or the error naming the
+/// column, the row and the value as `shown`.
+pub(crate) fn check_day(
+    column: &str,
+    days: i64,
+    row: usize,
+    shown: &dyn Fn() -> String,
+) -> Result<i32, Error> {
+    if (DAY_RANGE.0..=DAY_RANGE.1).contains(&days) {
+        Ok(days as i32)
+    } else {
+        Err(Error::Parse {
+            at: Location::row(row),
+            column: column.to_owned(),
+            value: shown(),
+            expected: "a date between 0001-01-01 and 9999-12-31".into(),
+        })
+    }
+}
+
 /// A numeric column. One float64 array whose null slots hold NaN (pandas'
 /// layout, and any array without nulls) already is the table's layout: its
 /// buffer is shared, not copied. Anything else is converted.
 fn numeric_column(name: &str, dt: &DataType, arrays: &[&ArrayRef]) -> BindResult<Column> {
-    let finite = |values: &[f64]| match first_infinite(values) {
-        None => Ok(()),
-        Some(row) => Err(Error::Parse {
-            at: Location::row(row),
-            column: name.to_owned(),
-            value: values[row].to_string(),
-            expected: "a finite number (null or NaN for missing)".into(),
-        }),
-    };
+    let finite = |values: &[f64]| check_finite(name, values, "null");
     if let [a] = arrays
         && *dt == DataType::Float64
     {
@@ -499,17 +539,7 @@ fn ts_days<T: ArrowPrimitiveType<Native = i64>>(
 
 fn push_days(a: &ArrayRef, dt: &DataType, out: &mut Vec<i32>, column: &str) -> BindResult<()> {
     let check = |days: i64, row: usize, shown: &dyn Fn() -> String| -> BindResult<i32> {
-        if (DAY_RANGE.0..=DAY_RANGE.1).contains(&days) {
-            Ok(days as i32)
-        } else {
-            Err(Error::Parse {
-                at: Location::row(row),
-                column: column.to_owned(),
-                value: shown(),
-                expected: "a date between 0001-01-01 and 9999-12-31".into(),
-            }
-            .into())
-        }
+        Ok(check_day(column, days, row, shown)?)
     };
     match dt {
         DataType::Date32 => {
@@ -571,7 +601,10 @@ enum Strs<'a> {
     View(&'a StringViewArray),
     Dict {
         array: &'a dyn Array,
-        keys: Vec<usize>,
+        /// Row → dictionary index, built on the first row-by-row read only:
+        /// interning a categorical reads the typed keys directly
+        /// ([`dictionary_codes`]) and never needs this copy.
+        keys: std::cell::OnceCell<Vec<usize>>,
         values: Box<Strs<'a>>,
     },
 }
@@ -586,7 +619,7 @@ impl<'a> Strs<'a> {
                 let d = a.as_any_dictionary_opt()?;
                 Self::Dict {
                     array: a,
-                    keys: d.normalized_keys(),
+                    keys: std::cell::OnceCell::new(),
                     values: Box::new(Self::new(d.values().as_ref())?),
                 }
             }
@@ -598,9 +631,8 @@ impl<'a> Strs<'a> {
     /// categorical column costs an array lookup per row instead of a hash.
     fn push_codes(&self, interner: &mut Interner<'a>, codes: &mut Vec<u32>) {
         match self {
-            Self::Dict { array, values, .. } => {
-                dictionary_codes(*array, values, interner, codes);
-            }
+            Self::Dict { array, values, .. }
+                if dictionary_codes(*array, values, interner, codes) => {}
             _ => codes.extend(
                 (0..self.len()).map(|i| self.get(i).map_or(MISSING_CODE, |v| interner.code(v))),
             ),
@@ -611,7 +643,7 @@ impl<'a> Strs<'a> {
             Self::Utf8(a) => a.len(),
             Self::Large(a) => a.len(),
             Self::View(a) => a.len(),
-            Self::Dict { keys, .. } => keys.len(),
+            Self::Dict { array, .. } => array.len(),
         }
     }
     #[inline]
@@ -626,16 +658,22 @@ impl<'a> Strs<'a> {
                 values,
             } => {
                 if array.is_null(i) {
-                    None
-                } else {
-                    values.get(keys[i])
+                    return None;
                 }
+                let keys = keys.get_or_init(|| {
+                    array
+                        .as_any_dictionary_opt()
+                        .map(|d| d.normalized_keys())
+                        .unwrap_or_default()
+                });
+                values.get(*keys.get(i)?)
             }
         }
     }
 }
 
-/// Appends the codes of a dictionary array's rows: each dictionary value
+/// Appends the codes of a dictionary array's rows (`false`, appending
+/// nothing, for a key type it does not know): each dictionary value
 /// used by a valid row is interned once, on first use, and a row costs an
 /// array lookup. Keys under null rows are never read (Arrow leaves them
 /// undefined), so unused dictionary entries cannot leak into the levels.
@@ -644,7 +682,7 @@ fn dictionary_codes<'a>(
     values: &Strs<'a>,
     interner: &mut Interner<'a>,
     codes: &mut Vec<u32>,
-) {
+) -> bool {
     fn typed<'a, K: ArrowDictionaryKeyType>(
         array: &'a dyn Array,
         values: &Strs<'a>,
@@ -672,39 +710,23 @@ fn dictionary_codes<'a>(
             ),
         }
     }
-    match array.data_type() {
-        DataType::Dictionary(k, _) => match k.as_ref() {
-            DataType::Int8 => typed::<Int8Type>(array, values, interner, codes),
-            DataType::Int16 => typed::<Int16Type>(array, values, interner, codes),
-            DataType::Int32 => typed::<Int32Type>(array, values, interner, codes),
-            DataType::Int64 => typed::<Int64Type>(array, values, interner, codes),
-            DataType::UInt8 => typed::<UInt8Type>(array, values, interner, codes),
-            DataType::UInt16 => typed::<UInt16Type>(array, values, interner, codes),
-            DataType::UInt32 => typed::<UInt32Type>(array, values, interner, codes),
-            DataType::UInt64 => typed::<UInt64Type>(array, values, interner, codes),
-            // Arrow allows only the integer keys above; any other layout
-            // goes through the normalised keys, row by row.
-            _ => generic(array, values, interner, codes),
-        },
-        _ => generic(array, values, interner, codes),
+    let DataType::Dictionary(k, _) = array.data_type() else {
+        return false;
+    };
+    match k.as_ref() {
+        DataType::Int8 => typed::<Int8Type>(array, values, interner, codes),
+        DataType::Int16 => typed::<Int16Type>(array, values, interner, codes),
+        DataType::Int32 => typed::<Int32Type>(array, values, interner, codes),
+        DataType::Int64 => typed::<Int64Type>(array, values, interner, codes),
+        DataType::UInt8 => typed::<UInt8Type>(array, values, interner, codes),
+        DataType::UInt16 => typed::<UInt16Type>(array, values, interner, codes),
+        DataType::UInt32 => typed::<UInt32Type>(array, values, interner, codes),
+        DataType::UInt64 => typed::<UInt64Type>(array, values, interner, codes),
+        // Arrow allows only the integer keys above: anything else is read
+        // row by row by the caller.
+        _ => return false,
     }
-    fn generic<'a>(
-        array: &'a dyn Array,
-        values: &Strs<'a>,
-        interner: &mut Interner<'a>,
-        codes: &mut Vec<u32>,
-    ) {
-        let keys = array
-            .as_any_dictionary_opt()
-            .map(|d| d.normalized_keys())
-            .unwrap_or_default();
-        codes.extend((0..array.len()).map(|i| match keys.get(i) {
-            Some(&k) if array.is_valid(i) => {
-                values.get(k).map_or(MISSING_CODE, |v| interner.code(v))
-            }
-            _ => MISSING_CODE,
-        }));
-    }
+    true
 }
 
 /// Row ranges into the flat values of a list array.

@@ -12,14 +12,13 @@
 //! only when the dtype differs): the table owns its values, since a numpy
 //! buffer can change under it while the GIL is released.
 
-use crate::arrow_in::{Overrides, first_infinite, strings_column};
+use crate::arrow_in::{Overrides, check_day, check_finite, strings_column};
 use crate::error::PyIcpfitErr;
 use icpfit_core::Error;
-use icpfit_core::error::Location;
 use icpfit_core::table::levels::{Interner, remap_codes};
 use icpfit_core::table::{
     AccountTable, CategoricalColumn, Column, DATE_MISSING, FLAG_MISSING, MISSING_CODE, Role,
-    TextColumn, default_dimension, default_role, format_number,
+    TextColumn, format_number,
 };
 use numpy::{PyArrayDescrMethods, PyReadonlyArray1, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::PyTypeError;
@@ -35,18 +34,16 @@ pub(crate) fn table_from_mapping(
     overrides.check(&names).map_err(PyIcpfitErr::from)?;
     let mut columns = Vec::with_capacity(items.len());
     for (name, value) in &items {
-        let role = overrides.role(name).unwrap_or_else(|| default_role(name));
-        columns.push((name.clone(), column_of(name, value, role == Role::Id)?));
+        let as_text = overrides.role_or_default(name) == Role::Id;
+        columns.push((name.clone(), column_of(name, value, as_text)?));
     }
     let mut table = AccountTable::from_columns(columns).map_err(PyIcpfitErr::from)?;
     for name in names {
-        let role = overrides.role(name).unwrap_or_else(|| default_role(name));
-        let dimension = overrides
-            .dimension(name)
-            .unwrap_or_else(|| default_dimension(name));
-        table.set_role(name, role).map_err(PyIcpfitErr::from)?;
         table
-            .set_dimension(name, dimension)
+            .set_role(name, overrides.role_or_default(name))
+            .map_err(PyIcpfitErr::from)?;
+        table
+            .set_dimension(name, overrides.dimension_or_default(name))
             .map_err(PyIcpfitErr::from)?;
     }
     table.check_unique_ids().map_err(PyIcpfitErr::from)?;
@@ -88,34 +85,17 @@ fn column_of(name: &str, value: &Bound<'_, PyAny>, as_text: bool) -> PyResult<Co
 }
 
 fn numbers(name: &str, v: Vec<f64>) -> PyResult<Column> {
-    if let Some(row) = first_infinite(&v) {
-        return Err(PyIcpfitErr::from(Error::Parse {
-            at: Location::row(row),
-            column: name.to_owned(),
-            value: v[row].to_string(),
-            expected: "a finite number (None or NaN for missing)".into(),
-        })
-        .into());
-    }
+    check_finite(name, &v, "None").map_err(PyIcpfitErr::from)?;
     Ok(Column::Numeric(v.into()))
 }
 
 fn dates(name: &str, days: impl Iterator<Item = i64>) -> PyResult<Column> {
-    let (lo, hi) = crate::arrow_in::DAY_RANGE;
     let mut out = Vec::new();
     for (row, d) in days.enumerate() {
         out.push(match d {
             i64::MIN => DATE_MISSING, // NaT
-            d if (lo..=hi).contains(&d) => d as i32,
-            d => {
-                return Err(PyIcpfitErr::from(Error::Parse {
-                    at: Location::row(row),
-                    column: name.to_owned(),
-                    value: format!("{d} days since 1970-01-01"),
-                    expected: "a date between 0001-01-01 and 9999-12-31".into(),
-                })
-                .into());
-            }
+            d => check_day(name, d, row, &|| format!("{d} days since 1970-01-01"))
+                .map_err(PyIcpfitErr::from)?,
         });
     }
     Ok(Column::Date(out))

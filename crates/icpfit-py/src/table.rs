@@ -9,7 +9,7 @@ use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_schema::Field as ArrowField;
 use icpfit_core::table::{
     AccountTable, Column, ColumnSpec, ColumnSummary, CsvOptions, DATE_MISSING, Field,
-    IngestWarning, Role, SchemaSpec, default_role,
+    IngestWarning, SchemaSpec,
 };
 use icpfit_core::{Error, table::format_number};
 use numpy::PyArray1;
@@ -363,10 +363,7 @@ pub(crate) fn frame_to_table(
         if let Some(wanted) = wanted
             && wanted.iter().all(|w| items.iter().any(|(n, _)| n == w))
         {
-            items.retain(|(n, _)| {
-                wanted.contains(&n.as_str())
-                    || overrides.role(n).unwrap_or_else(|| default_role(n)) == Role::Id
-            });
+            items.retain(|(n, _)| overrides.keeps(n, wanted));
         }
         let table = table_from_mapping(items, overrides)?;
         warn_all_missing(py, &table, false)?;
@@ -381,10 +378,7 @@ pub(crate) fn frame_to_table(
         {
             let keep: Vec<&String> = names
                 .iter()
-                .filter(|n| {
-                    wanted.contains(&n.as_str())
-                        || overrides.role(n).unwrap_or_else(|| default_role(n)) == Role::Id
-                })
+                .filter(|n| overrides.keeps(n, wanted))
                 .collect();
             frame = data.get_item(keep)?;
         }

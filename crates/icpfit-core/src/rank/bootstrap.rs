@@ -168,10 +168,16 @@ pub(crate) fn stability(
             let mut metrics = Vec::with_capacity(codes.len());
             for (j, c) in codes.iter().enumerate() {
                 let cells: Vec<f64> = counts[j].iter().map(|&x| f64::from(x)).collect();
-                let wcells = weighted.get(j).cloned().unwrap_or_else(|| cells.clone());
-                let p = chi_square(&Contingency::from_cells(c.rows, 2, cells)?)?.p_value;
-                let total: f64 = wcells.iter().sum();
-                let wchi = chi_square(&Contingency::from_cells(c.rows, 2, wcells)?)?;
+                let chi = chi_square(&Contingency::from_cells(c.rows, 2, cells.clone())?)?;
+                let p = chi.p_value;
+                // Unweighted, V comes from the same table: one test, not two.
+                let (total, wchi) = match weighted.get(j) {
+                    None => (cells.iter().sum::<f64>(), chi),
+                    Some(w) => (
+                        w.iter().sum(),
+                        chi_square(&Contingency::from_cells(c.rows, 2, w.clone())?)?,
+                    ),
+                };
                 let v = super::attribute::cramers_v_corrected(
                     wchi.statistic,
                     total,

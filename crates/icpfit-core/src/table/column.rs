@@ -61,6 +61,16 @@ pub struct Bitmap {
     len: usize,
 }
 
+/// Bits `base..min(base + 64, len)` of `f`, packed into one word.
+#[inline]
+fn pack_word(base: usize, len: usize, f: &impl Fn(usize) -> bool) -> u64 {
+    let mut acc = 0u64;
+    for b in 0..64.min(len - base) {
+        acc |= u64::from(f(base + b)) << b;
+    }
+    acc
+}
+
 impl Bitmap {
     /// `len` bits, all set to `value`.
     pub fn new(len: usize, value: bool) -> Self {
@@ -128,12 +138,7 @@ impl Bitmap {
             .enumerate()
             .for_each(|(t, chunk)| {
                 for (k, word) in chunk.iter_mut().enumerate() {
-                    let base = (t * WORDS_PER_TASK + k) * 64;
-                    let mut acc = 0u64;
-                    for b in 0..64.min(len - base) {
-                        acc |= u64::from(f(base + b)) << b;
-                    }
-                    *word = acc;
+                    *word = pack_word((t * WORDS_PER_TASK + k) * 64, len, &f);
                 }
             });
         Self { words, len }
@@ -146,12 +151,7 @@ impl Bitmap {
     pub fn from_fn(len: usize, f: impl Fn(usize) -> bool) -> Self {
         let mut words = vec![0u64; len.div_ceil(64)];
         for (w, word) in words.iter_mut().enumerate() {
-            let base = w * 64;
-            let mut acc = 0u64;
-            for b in 0..64.min(len - base) {
-                acc |= u64::from(f(base + b)) << b;
-            }
-            *word = acc;
+            *word = pack_word(w * 64, len, &f);
         }
         Self { words, len }
     }
