@@ -223,6 +223,11 @@ pub struct CategoricalColumn {
 }
 
 impl CategoricalColumn {
+    /// Builds a column whose codes were produced against `levels` by the
+    /// caller (a reader's own interning), so they need no check.
+    pub(crate) fn from_trusted(codes: Vec<u32>, levels: Vec<String>) -> Self {
+        Self { codes, levels }
+    }
     /// Builds a column, checking every code is a level or missing.
     pub fn new(codes: Vec<u32>, levels: Vec<String>) -> crate::Result<Self> {
         if let Some((row, &c)) = codes
@@ -449,6 +454,15 @@ pub struct TextColumn {
 }
 
 impl TextColumn {
+    /// From packed parts: `bytes[offsets[i]..offsets[i + 1]]` is row `i`
+    /// (empty where `valid` is unset). The reader checks the offsets.
+    pub(crate) fn from_raw(offsets: Vec<u32>, bytes: String, valid: Bitmap) -> Self {
+        Self {
+            offsets,
+            bytes,
+            valid,
+        }
+    }
     /// Builds from optional strings.
     pub fn from_strings<S: AsRef<str>>(column: &str, values: &[Option<S>]) -> crate::Result<Self> {
         let mut bytes = String::new();
@@ -479,6 +493,12 @@ impl TextColumn {
             return None;
         }
         Some(&self.bytes[self.offsets[i] as usize..self.offsets[i + 1] as usize])
+    }
+    /// The bytes of row `i` (empty when missing), without the character
+    /// boundary checks of [`TextColumn::get`]: for hashing and comparing.
+    #[inline]
+    pub(crate) fn bytes_of(&self, i: usize) -> &[u8] {
+        &self.bytes.as_bytes()[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
     /// Row validity.
     pub fn valid(&self) -> &Bitmap {

@@ -9,7 +9,9 @@
 //! - a UTF-8 byte-order mark is ignored; invalid UTF-8 is [`Error::Csv`] with the line;
 //! - a quoted field may span lines: errors still name the line the row starts on.
 
-use super::ingest::{CellFilter, RawColumn, Rows, build_table};
+use super::ingest::{Rows, Source, build_table, check_header, plans};
+use super::parts::{CellFilter, ChunkParts, DictPart, Part, Plan};
+use super::split::Splitter;
 use super::{AccountTable, CsvOptions};
 use crate::error::{Error, Location, Result};
 use rayon::prelude::*;
@@ -21,16 +23,23 @@ impl AccountTable {
     pub fn read_csv(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Self> {
         let path = path.as_ref();
         let shown = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: shown.clone(),
             source,
-        })?;
-        read(file, Some(&shown), opts)
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let data = read_file(&file).map_err(io)?;
+        parse(&data, Some(&shown), opts)
     }
 
     /// Reads CSV from any reader (a string's bytes, a network body...).
-    pub fn from_csv_reader(reader: impl Read, opts: &CsvOptions) -> Result<Self> {
-        read(reader, None, opts)
+    pub fn from_csv_reader(mut reader: impl Read, opts: &CsvOptions) -> Result<Self> {
+        let mut data = Vec::new();
+        reader.read_to_end(&mut data).map_err(|source| Error::Io {
+            path: "<reader>".into(),
+            source,
+        })?;
+        parse(&data, None, opts)
     }
 
     /// Writes the table as CSV: header, then one line per row; missing values
@@ -103,19 +112,20 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Record boundaries splitting `body` into about `k` chunks: after a newline
-/// that is outside quotes (RFC 4180 quoting: a `"` toggles; an escaped `""`
-/// toggles twice). Without any quote in the input, any newline is a
-/// boundary and no byte needs scanning.
-fn chunk_bounds(body: &[u8], k: usize) -> Vec<usize> {
+/// Record boundaries splitting `body` into about `k` chunks: just after a
+/// newline. Quote-aware bounds scan every byte before them and skip
+/// newlines inside quotes (RFC 4180: a `"` toggles; an escaped `""`
+/// toggles twice); plain bounds take the first newline after each cut,
+/// which is right unless a quoted field spans it (checked after parsing,
+/// see [`aligned`]).
+fn chunk_bounds(body: &[u8], k: usize, quote_aware: bool) -> Vec<(usize, usize)> {
     let mut bounds = vec![0];
     if k > 1 && body.len() >= PARALLEL_MIN_BYTES {
-        let quoted = body.contains(&b'"');
         let mut in_quote = false;
         let mut pos = 0;
         for i in 1..k {
             let target = body.len() * i / k;
-            if quoted {
+            if quote_aware {
                 while pos < body.len() && (pos < target || in_quote || body[pos] != b'\n') {
                     if body[pos] == b'"' {
                         in_quote = !in_quote;
@@ -124,9 +134,7 @@ fn chunk_bounds(body: &[u8], k: usize) -> Vec<usize> {
                 }
             } else {
                 pos = pos.max(target);
-                while pos < body.len() && body[pos] != b'\n' {
-                    pos += 1;
-                }
+                pos += memchr::memchr(b'\n', &body[pos..]).unwrap_or(body.len() - pos);
             }
             if pos >= body.len() {
                 break;
@@ -137,21 +145,66 @@ fn chunk_bounds(body: &[u8], k: usize) -> Vec<usize> {
     }
     bounds.push(body.len());
     bounds.dedup();
-    bounds
+    bounds.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<AccountTable> {
+/// Whether every chunk starts outside quotes: an even number of `"` before
+/// it. Only counted when some chunk failed or holds an odd number of quotes.
+fn aligned(body: &[u8], ranges: &[(usize, usize)], parsed: &[Result<Parsed>]) -> bool {
+    if parsed
+        .iter()
+        .all(|p| p.as_ref().is_ok_and(|p| p.quotes % 2 == 0))
+    {
+        return true;
+    }
+    let quotes: Vec<usize> = ranges
+        .par_iter()
+        .map(|&(a, b)| memchr::memchr_iter(b'"', &body[a..b]).count())
+        .collect();
+    let mut before = 0;
+    for q in quotes {
+        if before % 2 == 1 {
+            return false;
+        }
+        before += q;
+    }
+    true
+}
+
+/// Reads a whole file. On Unix a large file is read in parallel pieces
+/// (each thread copies its own part out of the page cache and takes its own
+/// page faults); elsewhere, or for a small file, in one pass.
+fn read_file(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
     let mut data = Vec::new();
-    reader.read_to_end(&mut data).map_err(|source| Error::Io {
-        path: path.unwrap_or("<reader>").to_owned(),
-        source,
-    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if (PARALLEL_MIN_BYTES..usize::MAX).contains(&len) {
+            data = vec![0u8; len];
+            let piece = len.div_ceil(4 * rayon::current_num_threads());
+            data.par_chunks_mut(piece)
+                .enumerate()
+                .try_for_each(|(i, part)| file.read_exact_at(part, (i * piece) as u64))?;
+            // Whatever was appended meanwhile follows.
+            let mut rest = file;
+            std::io::Seek::seek(&mut rest, std::io::SeekFrom::Start(len as u64))?;
+            rest.read_to_end(&mut data)?;
+            return Ok(data);
+        }
+    }
+    let mut reader = file;
+    reader.read_to_end(&mut data)?;
+    Ok(data)
+}
+
+fn parse(data: &[u8], path: Option<&str>, opts: &CsvOptions) -> Result<AccountTable> {
     let mut counter = LineCounter {
-        data: &data,
+        data,
         offset: 0,
         line: 1,
     };
-    let mut rdr = builder(opts).from_reader(&data[..]);
+    let mut rdr = builder(opts).from_reader(data);
     let mut record = csv::ByteRecord::new();
     let header_found = rdr.read_byte_record(&mut record).map_err(|e| Error::Csv {
         at: Location::line(path, e.position().map_or(1, |p| p.line())),
@@ -180,37 +233,61 @@ fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<
         }
         names.push(name.to_owned());
     }
+    check_header(&names, opts)?;
+    if !opts.delimiter.is_ascii() {
+        return Err(Error::invalid(
+            "delimiter",
+            format!("must be an ASCII character, found byte {}", opts.delimiter),
+        ));
+    }
+    let plans = plans(&names, opts);
     let body_start = (rdr.position().byte() as usize).min(data.len());
     let body = &data[body_start..];
     let body_line = 1 + count_newlines(&data[..body_start]);
-    let bounds = chunk_bounds(body, 2 * rayon::current_num_threads());
-    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let newlines: Vec<u64> = ranges
-        .par_iter()
-        .map(|&(a, b)| count_newlines(&body[a..b]))
-        .collect();
-    let mut base_lines = Vec::with_capacity(ranges.len());
-    let mut line = body_line;
-    for n in &newlines {
-        base_lines.push(line);
-        line += n;
+    let k = 2 * rayon::current_num_threads();
+    let parse_all = |ranges: &[(usize, usize)]| -> Vec<Result<Parsed>> {
+        let source = Chunks { body, ranges, opts };
+        (0..ranges.len())
+            .into_par_iter()
+            .map(|c| parse_chunk(&source, c, 0, &names, &plans, path))
+            .collect()
+    };
+    let mut ranges = chunk_bounds(body, k, false);
+    let mut parsed = parse_all(&ranges);
+    if !aligned(body, &ranges, &parsed) {
+        ranges = chunk_bounds(body, k, true);
+        parsed = parse_all(&ranges);
     }
-    let parts: Vec<Result<(Vec<RawColumn>, Vec<u64>)>> = ranges
-        .par_iter()
-        .zip(&base_lines)
-        .map(|(&(a, b), &base)| parse_chunk(&body[a..b], base, &names, path, opts))
-        .collect();
-    let mut raw: Vec<RawColumn> = names.iter().map(|n| RawColumn::new(n.clone(), 0)).collect();
+    let source = Chunks {
+        body,
+        ranges: &ranges,
+        opts,
+    };
+    // Lines were counted from each chunk's start; make them absolute.
+    let mut chunks = Vec::with_capacity(parsed.len());
     let mut lines: Vec<u64> = Vec::new();
-    for part in parts {
-        let (columns, part_lines) = part?;
-        for (r, c) in raw.iter_mut().zip(columns) {
-            r.append(c)?;
-        }
-        lines.extend(part_lines);
+    let mut base_line = body_line;
+    for (c, part) in parsed.into_iter().enumerate() {
+        let part = match part {
+            Ok(p) => p,
+            // Parse the failing chunk again from its true first line, to
+            // name the right line in the error.
+            Err(_) => {
+                let base = body_line + count_newlines(&body[..ranges[c].0]);
+                return match parse_chunk(&source, c, base, &names, &plans, path) {
+                    Err(e) => Err(e),
+                    Ok(_) => Err(Error::invalid("csv", "a chunk failed once only")),
+                };
+            }
+        };
+        chunks.push(part.parts);
+        lines.extend(part.lines.iter().map(|l| l + base_line));
+        base_line += part.newlines;
     }
     build_table(
-        raw,
+        &names,
+        chunks,
+        &source,
         Rows::Lines {
             path,
             lines: &lines,
@@ -219,55 +296,103 @@ fn read(mut reader: impl Read, path: Option<&str>, opts: &CsvOptions) -> Result<
     )
 }
 
-/// Parses one chunk of records; `base_line` is the 1-based line of its first byte.
+/// The body of a CSV input cut into chunks of whole records.
+struct Chunks<'a> {
+    body: &'a [u8],
+    ranges: &'a [(usize, usize)],
+    opts: &'a CsvOptions,
+}
+
+impl Chunks<'_> {
+    fn bytes(&self, chunk: usize) -> &[u8] {
+        let (a, b) = self.ranges[chunk];
+        &self.body[a..b]
+    }
+}
+
+impl Source for Chunks<'_> {
+    fn reread(&self, chunk: usize, column: usize, rows: usize, sink: &mut DictPart) -> Result<()> {
+        if rows == 0 {
+            return Ok(());
+        }
+        let text = std::str::from_utf8(self.bytes(chunk)).map_err(|e| Error::Csv {
+            at: Location::line(None, 0),
+            message: e.to_string(),
+        })?;
+        reread_text(text, self.opts, column, rows, sink)
+    }
+}
+
+/// Pushes the first `rows` cells of `column` in `text` into `sink`.
+fn reread_text(
+    text: &str,
+    opts: &CsvOptions,
+    column: usize,
+    rows: usize,
+    sink: &mut DictPart,
+) -> Result<()> {
+    let filter = CellFilter::new(opts);
+    let mut records = Splitter::new(text, 0, opts.delimiter);
+    for _ in 0..rows {
+        let Some(record) = records.next_record().map_err(|line| not_utf8(None, line))? else {
+            break;
+        };
+        sink.push(record.get(column).and_then(|c| filter.apply(c)));
+    }
+    Ok(())
+}
+
+fn not_utf8(path: Option<&str>, line: u64) -> Error {
+    Error::Csv {
+        at: Location::line(path, line),
+        message: "a quoted field is not valid UTF-8".into(),
+    }
+}
+
+/// One parsed chunk.
+struct Parsed {
+    /// Its columns.
+    parts: Vec<Part>,
+    /// The line of each row, counted from `base_line` (0 when unknown yet).
+    lines: Vec<u64>,
+    /// Newlines in the chunk.
+    newlines: u64,
+    /// Quote characters in the chunk.
+    quotes: u64,
+}
+
+/// Parses chunk `c` of records; `base_line` is the line of its first byte
+/// (0 while the lines before it are not counted: errors then name a line
+/// relative to the chunk, and the caller parses the chunk again).
 fn parse_chunk(
-    chunk: &[u8],
+    source: &Chunks<'_>,
+    c: usize,
     base_line: u64,
     names: &[String],
+    plans: &[Plan],
     path: Option<&str>,
-    opts: &CsvOptions,
-) -> Result<(Vec<RawColumn>, Vec<u64>)> {
-    let width = names.len();
-    let mut counter = LineCounter {
-        data: chunk,
-        offset: 0,
-        line: base_line,
+) -> Result<Parsed> {
+    let chunk = source.bytes(c);
+    let opts = source.opts;
+    let Ok(text) = std::str::from_utf8(chunk) else {
+        return Err(utf8_error(chunk, base_line, names, path, opts));
     };
+    let width = names.len();
     // Pre-size from the average row: no repeated growth of the big buffers.
-    let rows_estimate = (count_newlines(&chunk[..chunk.len().min(1 << 16)]) as usize).max(1)
-        * (chunk.len() / (1 << 16)).max(1);
-    let mut raw: Vec<RawColumn> = names
-        .iter()
-        .map(|n| RawColumn::new(n.clone(), rows_estimate))
-        .collect();
+    // A little over, so that a sample of short lines does not cost a
+    // reallocation (a copy) of every column.
+    let sample = chunk.len().min(1 << 16);
+    let rows_estimate =
+        (count_newlines(&chunk[..sample]) as usize + 1) * chunk.len() / sample.max(1) * 11 / 10
+            + 16;
+    let mut parts = ChunkParts::new(plans, rows_estimate);
     let mut lines: Vec<u64> = Vec::with_capacity(rows_estimate);
-    let mut rdr = builder(opts).from_reader(chunk);
     let filter = CellFilter::new(opts);
-    // A StringRecord checks UTF-8 once per record, not once per cell.
-    let mut record = csv::StringRecord::new();
-    loop {
-        let more = rdr.read_record(&mut record).map_err(|e| {
-            let line = e
-                .position()
-                .map_or(base_line, |p| counter.line_at(p.byte() as usize));
-            let message = match e.kind() {
-                csv::ErrorKind::Utf8 { err, .. } => format!(
-                    "column `{}` is not valid UTF-8",
-                    names.get(err.field()).map_or("?", String::as_str)
-                ),
-                _ => e.to_string(),
-            };
-            Error::Csv {
-                at: Location::line(path, line),
-                message,
-            }
-        })?;
-        if !more {
-            break;
-        }
-        let line = record
-            .position()
-            .map_or(base_line, |p| counter.line_at(p.byte() as usize));
+    let mut earlier =
+        |j: usize, rows: usize, sink: &mut DictPart| reread_text(text, opts, j, rows, sink);
+    let mut records = Splitter::new(text, base_line, opts.delimiter);
+    while let Some(record) = records.next_record().map_err(|line| not_utf8(path, line))? {
+        let line = record.line;
         if record.len() != width {
             return Err(Error::RaggedRow {
                 at: Location::line(path, line),
@@ -275,10 +400,59 @@ fn parse_chunk(
                 found: record.len(),
             });
         }
-        for (column, cell) in raw.iter_mut().zip(record.iter()) {
-            column.push(cell, &filter)?;
+        for (j, cell) in record.fields().enumerate() {
+            let kept = filter.apply(cell);
+            parts
+                .push(j, kept, filter.lenient, &mut earlier)
+                .map_err(|refused| refused.at(Location::line(path, line), names, kept))?;
         }
+        parts.end_row();
         lines.push(line);
     }
-    Ok((raw, lines))
+    Ok(Parsed {
+        parts: parts.parts,
+        lines,
+        newlines: records.line() - base_line,
+        quotes: records.quotes(),
+    })
+}
+
+/// The precise error for a chunk that is not valid UTF-8: the `csv` crate
+/// names the line and the column.
+fn utf8_error(
+    chunk: &[u8],
+    base_line: u64,
+    names: &[String],
+    path: Option<&str>,
+    opts: &CsvOptions,
+) -> Error {
+    let mut counter = LineCounter {
+        data: chunk,
+        offset: 0,
+        line: base_line,
+    };
+    let mut rdr = builder(opts).from_reader(chunk);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return not_utf8(path, base_line),
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(base_line, |p| counter.line_at(p.byte() as usize));
+                let message = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => format!(
+                        "column `{}` is not valid UTF-8",
+                        names.get(err.field()).map_or("?", String::as_str)
+                    ),
+                    _ => e.to_string(),
+                };
+                return Error::Csv {
+                    at: Location::line(path, line),
+                    message,
+                };
+            }
+        }
+    }
 }

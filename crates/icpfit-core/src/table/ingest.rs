@@ -1,9 +1,12 @@
 //! From raw text cells to typed columns: the one path shared by the CSV
 //! reader and the serde-records reader, so both infer and fail alike.
 //!
-//! Cells are first gathered per column into packed text buffers
-//! ([`RawColumn`]); then each column, independently and in parallel, has its
-//! kind inferred (unless declared) and is converted.
+//! Readers cut their input into chunks and store each cell straight into its
+//! column's typed part ([`super::parts`]): a number, or a code in the
+//! chunk's dictionary. Then each column, independently and in parallel,
+//! joins its parts and, unless declared, has its kind inferred from its
+//! *distinct* values; flags, dates, tags and case folding are likewise
+//! computed once per distinct value, and rows only look them up.
 //!
 //! ## Kind inference, in order
 //! 1. declared in the schema → that kind;
@@ -27,12 +30,12 @@ use super::column::{
 };
 use super::column::{TagSetColumn, TextColumn};
 use super::date;
-use super::levels::{Interner, remap_codes};
+use super::levels::Interner;
+use super::parts::{DictPart, Part, Plan};
 use super::schema::{Field, Schema, SchemaSpec, default_dimension, default_role};
-use super::{AccountTable, IngestWarning, Role};
+use super::{AccountTable, IngestWarning};
 use crate::error::{Error, Location, Result};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// Options shared by every reader.
 #[derive(Debug, Clone)]
@@ -73,101 +76,6 @@ impl Default for CsvOptions {
     }
 }
 
-/// The cells of one column, packed: `text[offsets[i]..offsets[i+1]]`.
-#[derive(Debug, Default)]
-pub(crate) struct RawColumn {
-    pub(crate) name: String,
-    text: String,
-    offsets: Vec<u32>,
-    /// Per cell: missing (a missing token after trimming). Missing cells hold no text.
-    missing: Vec<bool>,
-}
-
-/// Trimming and missing-token matching, applied once per cell as it is read.
-pub(crate) struct CellFilter<'a> {
-    trim: bool,
-    tokens: &'a [String],
-    longest: usize,
-}
-
-impl<'a> CellFilter<'a> {
-    pub(crate) fn new(opts: &'a CsvOptions) -> Self {
-        let longest = opts
-            .missing_tokens
-            .iter()
-            .map(String::len)
-            .max()
-            .unwrap_or(0);
-        Self {
-            trim: opts.trim,
-            tokens: &opts.missing_tokens,
-            longest,
-        }
-    }
-    /// The cell as stored (`None` = missing). Most cells are longer than
-    /// every token, so the length is tested first.
-    #[inline]
-    fn apply<'c>(&self, cell: &'c str) -> Option<&'c str> {
-        let c = if self.trim { cell.trim() } else { cell };
-        let missing =
-            c.len() <= self.longest && self.tokens.iter().any(|m| m.eq_ignore_ascii_case(c));
-        (!missing).then_some(c)
-    }
-}
-
-impl RawColumn {
-    pub(crate) fn new(name: String, capacity: usize) -> Self {
-        let mut offsets = Vec::with_capacity(capacity + 1);
-        offsets.push(0);
-        Self {
-            name,
-            text: String::new(),
-            offsets,
-            missing: Vec::with_capacity(capacity),
-        }
-    }
-    pub(crate) fn push(&mut self, cell: &str, filter: &CellFilter<'_>) -> Result<()> {
-        let kept = filter.apply(cell);
-        self.missing.push(kept.is_none());
-        self.text.push_str(kept.unwrap_or_default());
-        let end = u32::try_from(self.text.len()).map_err(|_| Error::Capacity {
-            column: self.name.clone(),
-            message: "more than 4 GiB of text".into(),
-        })?;
-        self.offsets.push(end);
-        Ok(())
-    }
-    /// Appends the cells of `other` (the next chunk of the same column).
-    pub(crate) fn append(&mut self, other: RawColumn) -> Result<()> {
-        let shift = self.offsets.last().copied().unwrap_or(0);
-        if self.text.is_empty() && self.offsets.len() == 1 {
-            *self = RawColumn {
-                name: std::mem::take(&mut self.name),
-                ..other
-            };
-            return Ok(());
-        }
-        self.text.push_str(&other.text);
-        if u32::try_from(self.text.len()).is_err() {
-            return Err(Error::Capacity {
-                column: self.name.clone(),
-                message: "more than 4 GiB of text".into(),
-            });
-        }
-        self.offsets
-            .extend(other.offsets[1..].iter().map(|o| o + shift));
-        self.missing.extend(other.missing);
-        Ok(())
-    }
-    fn len(&self) -> usize {
-        self.offsets.len() - 1
-    }
-    #[inline]
-    fn cell(&self, i: usize) -> &str {
-        &self.text[self.offsets[i] as usize..self.offsets[i + 1] as usize]
-    }
-}
-
 /// How to name the place of row `i` in errors.
 pub(crate) enum Rows<'a> {
     /// Text lines (1-based), one per row, of an optional file.
@@ -188,158 +96,130 @@ impl Rows<'_> {
     }
 }
 
-/// A column's cells as stored: trimmed, `None` where missing.
-struct Cells<'a> {
-    raw: &'a RawColumn,
-    opts: &'a CsvOptions,
+/// Where the cells came from, to read a column's cells of one chunk again
+/// (a column read as numbers that turns out not to be numeric).
+pub(crate) trait Source: Sync {
+    /// Pushes the first `rows` cells of `column` in chunk `chunk`, filtered
+    /// as on the first read, into `sink`.
+    fn reread(&self, chunk: usize, column: usize, rows: usize, sink: &mut DictPart) -> Result<()>;
 }
 
-impl<'a> Cells<'a> {
-    #[inline]
-    fn get(&self, i: usize) -> Option<&'a str> {
-        if self.raw.missing[i] {
-            None
-        } else {
-            Some(self.raw.cell(i))
-        }
-    }
-    fn present(&self) -> impl Iterator<Item = &'a str> + '_ {
-        (0..self.raw.len()).filter_map(|i| self.get(i))
-    }
-}
-
-/// Builds the table: resolves every column's field, converts in parallel,
-/// then checks ids.
-pub(crate) fn build_table(
-    raw: Vec<RawColumn>,
-    rows: Rows<'_>,
-    opts: &CsvOptions,
-) -> Result<AccountTable> {
-    let header: Vec<String> = raw.iter().map(|r| r.name.clone()).collect();
-    for (i, h) in header.iter().enumerate() {
-        if header[..i].contains(h) {
+/// Checks a header before any cell is read: distinct names, and every
+/// column the schema declares present.
+pub(crate) fn check_header(names: &[String], opts: &CsvOptions) -> Result<()> {
+    for (i, h) in names.iter().enumerate() {
+        if names[..i].contains(h) {
             return Err(Error::DuplicateColumn { name: h.clone() });
         }
     }
     if let Some(spec) = &opts.schema {
-        spec.check_against(&header)?;
-    }
-    let converted: Vec<Result<(Field, Column, Option<IngestWarning>)>> = raw
-        .par_iter()
-        .map(|r| convert_column(r, &rows, opts))
-        .collect();
-    let mut fields = Vec::with_capacity(raw.len());
-    let mut columns = Vec::with_capacity(raw.len());
-    let mut warnings = Vec::new();
-    for c in converted {
-        let (f, col, w) = c?;
-        fields.push(f);
-        columns.push(col);
-        warnings.extend(w);
-    }
-    let n_rows = raw.first().map_or(0, RawColumn::len);
-    let table = AccountTable::from_parts(Schema::new(fields), columns, n_rows, warnings)?;
-    if opts.unique_ids {
-        check_unique_ids(&table, &|i| rows.at(i))?;
-    }
-    Ok(table)
-}
-
-/// The first repeated id as [`Error::DuplicateId`], located by `at(row)`.
-pub(crate) fn check_unique_ids(table: &AccountTable, at: &dyn Fn(usize) -> Location) -> Result<()> {
-    let Some(field) = table.schema().id_column() else {
-        return Ok(());
-    };
-    let col = table.column(&field.name)?;
-    let duplicate = |i: usize, first: usize, value: String| Error::DuplicateId {
-        at: at(i),
-        column: field.name.clone(),
-        value,
-        first: at(first),
-    };
-    if let Column::Text(t) = col {
-        // The usual case: borrow the strings, no allocation per row.
-        let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-        seen.reserve(table.n_rows());
-        for i in 0..table.n_rows() {
-            if let Some(v) = t.get(i)
-                && let Some(first) = seen.insert(v, i)
-            {
-                return Err(duplicate(i, first, v.to_owned()));
-            }
-        }
-        return Ok(());
-    }
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(table.n_rows());
-    for i in 0..table.n_rows() {
-        let Some(v) = col.display_value(i) else {
-            continue;
-        };
-        if let Some(&first) = seen.get(&v) {
-            return Err(duplicate(i, first, v));
-        }
-        seen.insert(v, i);
+        spec.check_against(names)?;
     }
     Ok(())
 }
 
+/// The reading plan of every column.
+pub(crate) fn plans(names: &[String], opts: &CsvOptions) -> Vec<Plan> {
+    names
+        .iter()
+        .map(|n| Plan::of(n, opts.schema.as_ref()))
+        .collect()
+}
+
+/// Builds the table from the parts of every chunk (`chunks[c][j]` is column
+/// `j` of chunk `c`): settles each column's kind and joins its parts, columns
+/// in parallel; then checks ids.
+pub(crate) fn build_table(
+    names: &[String],
+    chunks: Vec<Vec<Part>>,
+    source: &dyn Source,
+    rows: Rows<'_>,
+    opts: &CsvOptions,
+) -> Result<AccountTable> {
+    let mut columns: Vec<Vec<Part>> = names
+        .iter()
+        .map(|_| Vec::with_capacity(chunks.len()))
+        .collect();
+    for chunk in chunks {
+        for (column, part) in columns.iter_mut().zip(chunk) {
+            column.push(part);
+        }
+    }
+    let n_rows = columns
+        .first()
+        .map_or(0, |parts| parts.iter().map(Part::len).sum());
+    let converted: Vec<Result<(Field, Column, Option<IngestWarning>)>> = columns
+        .into_par_iter()
+        .enumerate()
+        .map(|(j, parts)| convert_column(&names[j], j, parts, source, &rows, opts))
+        .collect();
+    let mut fields = Vec::with_capacity(names.len());
+    let mut cols = Vec::with_capacity(names.len());
+    let mut warnings = Vec::new();
+    for c in converted {
+        let (f, col, w) = c?;
+        fields.push(f);
+        cols.push(col);
+        warnings.extend(w);
+    }
+    let table = AccountTable::from_parts(Schema::new(fields), cols, n_rows, warnings)?;
+    if opts.unique_ids {
+        super::unique::check_unique_ids(&table, &|i| rows.at(i))?;
+    }
+    Ok(table)
+}
+
+/// One column from its parts: text for ids; numeric when every part stayed
+/// numbers; otherwise one dictionary over all chunks, whose distinct values
+/// settle the kind and convert once each.
 fn convert_column(
-    raw: &RawColumn,
+    name: &str,
+    j: usize,
+    parts: Vec<Part>,
+    source: &dyn Source,
     rows: &Rows<'_>,
     opts: &CsvOptions,
 ) -> Result<(Field, Column, Option<IngestWarning>)> {
-    let spec = opts.schema.as_ref().and_then(|s| s.get(&raw.name));
+    let spec = opts.schema.as_ref().and_then(|s| s.get(name));
     let role = spec
         .and_then(|s| s.role)
-        .unwrap_or_else(|| default_role(&raw.name));
+        .unwrap_or_else(|| default_role(name));
     let dimension = spec
         .and_then(|s| s.dimension)
-        .unwrap_or_else(|| default_dimension(&raw.name));
-    let cells = Cells { raw, opts };
-    let n = raw.len();
-    let present = raw.missing.iter().filter(|m| !**m).count();
-    let mut parsed = None;
-    let mut warning = None;
-    let kind = match spec.and_then(|s| s.kind) {
-        Some(k) => k,
-        None if role == Role::Id => Kind::Text,
-        None if present == 0 => {
-            if n > 0 {
-                warning = Some(IngestWarning::AllMissing {
-                    column: raw.name.clone(),
-                });
-            }
-            Kind::Numeric
-        }
-        None => {
-            let (kind, numbers) = infer_kind(&cells, n, present, rows)?;
-            parsed = numbers;
-            kind
-        }
+        .unwrap_or_else(|| default_dimension(name));
+    let declared = spec.and_then(|s| s.kind);
+    let n: usize = parts.iter().map(Part::len).sum();
+    let all_missing = || IngestWarning::AllMissing {
+        column: name.to_owned(),
     };
-    if spec.and_then(|s| s.kind).is_some() && present == 0 && n > 0 {
-        warning = Some(IngestWarning::AllMissing {
-            column: raw.name.clone(),
-        });
-    }
-    let column = match kind {
-        Kind::Numeric => Column::Numeric(
-            match parsed {
-                Some(v) => v,
-                None => to_numeric(&cells, n, rows)?,
+    let (column, present) = if Plan::of(name, opts.schema.as_ref()) == Plan::Text {
+        let text = join_text(name, parts)?;
+        let present = text.valid().count_ones();
+        (Column::Text(text), present)
+    } else if parts.iter().all(|p| matches!(p, Part::Numbers(_))) {
+        let mut values = Vec::with_capacity(n);
+        for p in parts {
+            if let Part::Numbers(v) = p {
+                values.extend_from_slice(&v);
             }
-            .into(),
-        ),
-        Kind::Flag => Column::Flag(to_flag(&cells, n, rows)?),
-        Kind::Date => Column::Date(to_date(&cells, n, rows)?),
-        Kind::Categorical => Column::Categorical(to_categorical(&cells, n)),
-        Kind::TagSet => Column::TagSet(to_tag_set(&cells, n)),
-        Kind::Text => Column::Text(to_text(&cells, n)?),
+        }
+        let present = values.iter().filter(|x| !x.is_nan()).count();
+        (Column::Numeric(values.into()), present)
+    } else {
+        let dict = join_dicts(j, parts, source, n)?;
+        let present =
+            dict.codes().len() - dict.codes().iter().filter(|&&c| c == MISSING_CODE).count();
+        let kind = match declared {
+            Some(k) => k,
+            None => infer_kind(name, &dict, present, rows, opts)?,
+        };
+        (from_levels(name, dict, kind, rows, opts)?, present)
     };
+    let warning = (present == 0 && n > 0).then(all_missing);
     Ok((
         Field {
-            name: raw.name.clone(),
-            kind,
+            name: name.to_owned(),
+            kind: column.kind(),
             role,
             dimension,
         },
@@ -348,74 +228,149 @@ fn convert_column(
     ))
 }
 
-/// The inferred kind; for a numeric column also its parsed values, so that
-/// nothing is parsed twice.
-fn infer_kind(
-    cells: &Cells<'_>,
+/// The text parts of one column, end to end.
+fn join_text(name: &str, parts: Vec<Part>) -> Result<TextColumn> {
+    let n: usize = parts.iter().map(Part::len).sum();
+    let mut bytes = String::new();
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0u32);
+    let mut missing = Vec::with_capacity(n);
+    let too_long = || Error::Capacity {
+        column: name.to_owned(),
+        message: "more than 4 GiB of text".into(),
+    };
+    for part in parts {
+        let Part::Text(t) = part else {
+            return Err(Error::invalid(
+                name,
+                "a text column was read as another kind",
+            ));
+        };
+        let shift = bytes.len();
+        bytes.push_str(&t.bytes);
+        for e in t.ends {
+            offsets.push(u32::try_from(shift + e).map_err(|_| too_long())?);
+        }
+        missing.extend(t.missing);
+    }
+    Ok(TextColumn::from_raw(
+        offsets,
+        bytes,
+        Bitmap::from_fn(n, |i| !missing[i]),
+    ))
+}
+
+/// One dictionary over every chunk of a column, levels sorted. Parts read
+/// as numbers are read again as text first.
+fn join_dicts(
+    j: usize,
+    parts: Vec<Part>,
+    source: &dyn Source,
     n: usize,
+) -> Result<CategoricalColumn> {
+    let mut dicts = Vec::with_capacity(parts.len());
+    for (c, part) in parts.into_iter().enumerate() {
+        dicts.push(match part {
+            Part::Dict(d) => d,
+            other => {
+                let mut d = DictPart::with_capacity(other.len());
+                source.reread(c, j, other.len(), &mut d)?;
+                d
+            }
+        });
+    }
+    let mut interner = Interner::default();
+    let firsts: Vec<Vec<u32>> = dicts
+        .iter()
+        .map(|d| d.levels.iter().map(|l| interner.code(l.as_str())).collect())
+        .collect();
+    let (levels, remap) = interner.finish();
+    let mut codes = Vec::with_capacity(n);
+    for (d, first) in dicts.iter().zip(&firsts) {
+        let to_sorted: Vec<u32> = first.iter().map(|&f| remap[f as usize]).collect();
+        // MISSING_CODE indexes nothing and stays missing.
+        codes.extend(
+            d.codes
+                .iter()
+                .map(|&c| to_sorted.get(c as usize).copied().unwrap_or(MISSING_CODE)),
+        );
+    }
+    // Every code comes from a `to_sorted` map into `levels`: no need to check.
+    Ok(CategoricalColumn::from_trusted(codes, levels))
+}
+
+/// The kind of an undeclared column from its distinct values (see the
+/// module comment for the order).
+fn infer_kind(
+    name: &str,
+    dict: &CategoricalColumn,
     present: usize,
     rows: &Rows<'_>,
-) -> Result<(Kind, Option<Vec<f64>>)> {
-    let lenient = cells.opts.lenient_numbers;
-    let mut numbers = 0usize;
-    let mut first_non_number = None;
-    let mut failures = 0usize;
-    let mut parsed = Vec::with_capacity(n);
-    for i in 0..n {
-        match cells.get(i) {
-            None => parsed.push(f64::NAN),
-            Some(c) => match parse_number(c, lenient) {
-                Some(x) => {
-                    numbers += 1;
-                    parsed.push(x);
-                }
-                None => {
-                    first_non_number.get_or_insert(i);
-                    failures += 1;
-                    // Once more than 5 % fail the column cannot be "almost
-                    // numeric": stop parsing.
-                    if present < 20 || failures * 100 > present * 5 {
-                        break;
-                    }
-                }
-            },
-        }
+    opts: &CsvOptions,
+) -> Result<Kind> {
+    if present == 0 {
+        return Ok(Kind::Numeric);
     }
+    let levels = dict.levels();
+    let is_number: Vec<bool> = levels
+        .iter()
+        .map(|l| parse_number(l, opts.lenient_numbers).is_some())
+        .collect();
+    if !is_number.contains(&true) {
+        return Ok(non_numeric_kind(levels, opts));
+    }
+    let counts = dict.level_counts();
+    let numbers: usize = counts
+        .iter()
+        .zip(&is_number)
+        .filter(|(_, n)| **n)
+        .map(|(c, _)| c)
+        .sum();
     if numbers == present {
-        return Ok((Kind::Numeric, Some(parsed)));
+        return Ok(Kind::Numeric);
     }
-    drop(parsed);
     if present >= 20 && numbers * 100 >= present * 95 {
-        let i = first_non_number.unwrap_or(0);
+        let i = first_row_where(dict.codes(), |c| !is_number[c]).unwrap_or(0);
         return Err(Error::Parse {
             at: rows.at(i),
-            column: cells.raw.name.clone(),
-            value: cells.get(i).unwrap_or_default().to_owned(),
+            column: name.to_owned(),
+            value: dict.get(i).unwrap_or_default().to_owned(),
             expected: format!(
                 "a number ({numbers} of {present} values are numbers; declare the column's kind in a schema if it is not numeric)"
             ),
         });
     }
-    let all = |f: &dyn Fn(&str) -> bool| cells.present().all(f);
-    let kind = if all(&|c| parse_flag(c).is_some()) {
+    Ok(non_numeric_kind(levels, opts))
+}
+
+/// Flag, date, tag set or categorical, from the distinct values.
+fn non_numeric_kind(levels: &[String], opts: &CsvOptions) -> Kind {
+    let all = |f: &dyn Fn(&str) -> bool| levels.iter().all(|l| f(l));
+    if all(&|c| parse_flag(c).is_some()) {
         Kind::Flag
     } else if all(&|c| date::parse_iso(c).is_some()) {
         Kind::Date
-    } else if cells
-        .present()
-        .any(|c| c.contains(cells.opts.tag_separator))
-    {
+    } else if levels.iter().any(|l| l.contains(opts.tag_separator)) {
         Kind::TagSet
     } else {
         Kind::Categorical
-    };
-    Ok((kind, None))
+    }
+}
+
+/// The first row whose (present) code satisfies `f`.
+fn first_row_where(codes: &[u32], f: impl Fn(usize) -> bool) -> Option<usize> {
+    codes
+        .iter()
+        .position(|&c| c != MISSING_CODE && f(c as usize))
 }
 
 /// Parses a number. Strict: Rust's float syntax (`1e3`, `-0.5`, `inf` excluded).
 /// Lenient: also drops thousands separators (`,`, `_`, spaces, `'`) and a
 /// leading or trailing currency symbol (`$ € £ ¥`).
 pub(crate) fn parse_number(s: &str, lenient: bool) -> Option<f64> {
+    if let Some(x) = parse_plain_decimal(s) {
+        return Some(x);
+    }
     let strict = |t: &str| t.parse::<f64>().ok().filter(|x| x.is_finite());
     if let Some(x) = strict(s) {
         return Some(x);
@@ -438,6 +393,48 @@ pub(crate) fn parse_number(s: &str, lenient: bool) -> Option<f64> {
     strict(&cleaned).map(|x| if neg { -x } else { x })
 }
 
+/// Exact powers of ten up to 10^15.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The fast path for the numbers CRM exports are made of (`1200`,
+/// `-0.25`): an optional minus, digits, at most one point, at most 15
+/// digits. The mantissa (< 10^15 < 2^53) and the power of ten are then exact
+/// doubles and one IEEE division rounds correctly, so the value is the one
+/// `str::parse` gives (Clinger's fast path), at a fraction of the cost.
+/// Anything else returns `None` and takes the general parser.
+#[inline]
+fn parse_plain_decimal(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut n_digits = 0usize;
+    let mut point: Option<usize> = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                n_digits += 1;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if n_digits == 0 || n_digits > 15 {
+        return None;
+    }
+    let decimals = point.map_or(0, |p| digits.len() - p - 1);
+    let x = mantissa as f64 / POW10[decimals];
+    Some(if negative { -x } else { x })
+}
+
 /// Parses a boolean word, ignoring case.
 pub(crate) fn parse_flag(s: &str) -> Option<bool> {
     const TRUE: [&str; 4] = ["true", "yes", "y", "t"];
@@ -451,116 +448,107 @@ pub(crate) fn parse_flag(s: &str) -> Option<bool> {
     }
 }
 
-fn parse_error(cells: &Cells<'_>, rows: &Rows<'_>, i: usize, value: &str, expected: &str) -> Error {
-    Error::Parse {
-        at: rows.at(i),
-        column: cells.raw.name.clone(),
-        value: value.to_owned(),
-        expected: expected.into(),
-    }
-}
-
-fn to_numeric(cells: &Cells<'_>, n: usize, rows: &Rows<'_>) -> Result<Vec<f64>> {
-    let lenient = cells.opts.lenient_numbers;
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        out.push(match cells.get(i) {
-            None => f64::NAN,
-            Some(c) => parse_number(c, lenient)
-                .ok_or_else(|| parse_error(cells, rows, i, c, "a number"))?,
-        });
-    }
-    Ok(out)
-}
-
-fn to_flag(cells: &Cells<'_>, n: usize, rows: &Rows<'_>) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        out.push(match cells.get(i) {
-            None => FLAG_MISSING,
-            Some(c) => match parse_flag(c)
-                .or_else(|| ["1", "0"].iter().position(|w| *w == c).map(|p| p == 0))
-            {
-                Some(b) => u8::from(b),
-                None => {
-                    return Err(parse_error(
-                        cells,
-                        rows,
-                        i,
-                        c,
-                        "true/false, yes/no, y/n, t/f or 1/0",
-                    ));
-                }
+/// The column of kind `kind` from a dictionary-encoded column: each distinct
+/// value is parsed (or split, or case-folded) once, rows are a lookup.
+fn from_levels(
+    name: &str,
+    dict: CategoricalColumn,
+    kind: Kind,
+    rows: &Rows<'_>,
+    opts: &CsvOptions,
+) -> Result<Column> {
+    let lenient = opts.lenient_numbers;
+    Ok(match kind {
+        Kind::Numeric => Column::Numeric(
+            by_level(name, &dict, rows, f64::NAN, "a number", |l| {
+                parse_number(l, lenient)
+            })?
+            .into(),
+        ),
+        Kind::Flag => Column::Flag(by_level(
+            name,
+            &dict,
+            rows,
+            FLAG_MISSING,
+            "true/false, yes/no, y/n, t/f or 1/0",
+            |l| {
+                parse_flag(l)
+                    .or_else(|| ["1", "0"].iter().position(|w| *w == l).map(|p| p == 0))
+                    .map(u8::from)
             },
+        )?),
+        Kind::Date => Column::Date(by_level(
+            name,
+            &dict,
+            rows,
+            DATE_MISSING,
+            "a date YYYY-MM-DD",
+            date::parse_iso,
+        )?),
+        Kind::Categorical => Column::Categorical(fold_levels(dict, opts.fold_case)),
+        Kind::TagSet => Column::TagSet(TagSetColumn::split_levels(
+            &fold_levels(dict, opts.fold_case),
+            opts.tag_separator,
+        )),
+        Kind::Text => {
+            let values: Vec<Option<&str>> = (0..dict.codes().len()).map(|i| dict.get(i)).collect();
+            Column::Text(TextColumn::from_strings(name, &values)?)
+        }
+    })
+}
+
+/// Rows mapped through one parsed value per level; the first row whose
+/// value does not parse is the error.
+fn by_level<T: Copy>(
+    name: &str,
+    dict: &CategoricalColumn,
+    rows: &Rows<'_>,
+    missing: T,
+    expected: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>> {
+    let parsed: Vec<Option<T>> = dict.levels().iter().map(|l| parse(l)).collect();
+    if let Some(i) = first_row_where(dict.codes(), |c| parsed[c].is_none()) {
+        return Err(Error::Parse {
+            at: rows.at(i),
+            column: name.to_owned(),
+            value: dict.get(i).unwrap_or_default().to_owned(),
+            expected: expected.into(),
         });
     }
-    Ok(out)
+    let values: Vec<T> = parsed.into_iter().map(|p| p.unwrap_or(missing)).collect();
+    Ok(dict
+        .codes()
+        .iter()
+        .map(|&c| values.get(c as usize).copied().unwrap_or(missing))
+        .collect())
 }
 
-fn to_date(cells: &Cells<'_>, n: usize, rows: &Rows<'_>) -> Result<Vec<i32>> {
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        out.push(match cells.get(i) {
-            None => DATE_MISSING,
-            Some(c) => date::parse_iso(c)
-                .ok_or_else(|| parse_error(cells, rows, i, c, "a date YYYY-MM-DD"))?,
-        });
+/// Lower-cases the levels when asked, merging those that become equal.
+fn fold_levels(dict: CategoricalColumn, fold_case: bool) -> CategoricalColumn {
+    if !fold_case
+        || !dict
+            .levels()
+            .iter()
+            .any(|l| l.chars().any(char::is_uppercase))
+    {
+        return dict;
     }
-    Ok(out)
-}
-
-fn fold<'a>(s: &'a str, fold_case: bool) -> std::borrow::Cow<'a, str> {
-    if fold_case && s.chars().any(char::is_uppercase) {
-        s.to_lowercase().into()
-    } else {
-        s.into()
-    }
-}
-
-fn to_categorical(cells: &Cells<'_>, n: usize) -> CategoricalColumn {
     let mut interner = Interner::default();
-    let mut codes: Vec<u32> = (0..n)
-        .map(|i| {
-            cells.get(i).map_or(MISSING_CODE, |c| {
-                interner.code(fold(c, cells.opts.fold_case))
-            })
-        })
+    let firsts: Vec<u32> = dict
+        .levels()
+        .iter()
+        .map(|l| interner.code(l.to_lowercase()))
         .collect();
     let (levels, remap) = interner.finish();
-    remap_codes(&mut codes, &remap);
-    // ok: every code comes from the interner, so it indexes `levels`.
-    CategoricalColumn::new(codes, levels).expect("interned codes are in range")
-}
-
-fn to_tag_set(cells: &Cells<'_>, n: usize) -> TagSetColumn {
-    let sep = cells.opts.tag_separator;
-    let mut interner = Interner::default();
-    // Flat (row, tag) pairs: no allocation per row.
-    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(n);
-    let mut valid = Bitmap::new(n, true);
-    for i in 0..n {
-        match cells.get(i) {
-            None => valid.set(i, false),
-            Some(c) => {
-                for t in c.split(sep).map(str::trim).filter(|t| !t.is_empty()) {
-                    pairs.push((i as u32, interner.code(fold(t, cells.opts.fold_case))));
-                }
-            }
-        }
-    }
-    let (tags, remap) = interner.finish();
-    let words = tags.len().div_ceil(64).max(1);
-    let mut bits = vec![0u64; n * words];
-    for (i, t) in pairs {
-        let t = remap[t as usize] as usize;
-        bits[i as usize * words + t / 64] |= 1 << (t % 64);
-    }
-    TagSetColumn::from_parts(bits, words, tags, valid)
-}
-
-fn to_text(cells: &Cells<'_>, n: usize) -> Result<TextColumn> {
-    let values: Vec<Option<&str>> = (0..n).map(|i| cells.get(i)).collect();
-    TextColumn::from_strings(&cells.raw.name, &values)
+    let to_folded: Vec<u32> = firsts.iter().map(|&f| remap[f as usize]).collect();
+    let codes = dict
+        .codes()
+        .iter()
+        .map(|&c| to_folded.get(c as usize).copied().unwrap_or(MISSING_CODE))
+        .collect();
+    // Every code comes from `to_folded`, which indexes `levels`.
+    CategoricalColumn::from_trusted(codes, levels)
 }
 
 #[cfg(test)]
@@ -580,6 +568,53 @@ mod tests {
         assert_eq!(parse_number("inf", true), None);
         assert_eq!(parse_number("NaN", false), None);
         assert_eq!(parse_number("$", true), None);
+    }
+
+    proptest::proptest! {
+        /// The fast path gives exactly what the general parser gives.
+        #[test]
+        fn plain_decimals_parse_as_std_does(
+            negative: bool,
+            int in "[0-9]{0,9}",
+            frac in proptest::option::of("[0-9]{0,8}"),
+        ) {
+            let s = format!(
+                "{}{int}{}",
+                if negative { "-" } else { "" },
+                frac.map(|f| format!(".{f}")).unwrap_or_default()
+            );
+            let std = s.parse::<f64>().ok();
+            let fast = parse_number(&s, false);
+            proptest::prop_assert_eq!(fast.map(f64::to_bits), std.map(f64::to_bits), "{}", s);
+        }
+    }
+
+    #[test]
+    fn plain_decimal_edges() {
+        for s in [
+            "0",
+            "-0",
+            "5.",
+            ".5",
+            "007",
+            "123456789012345",
+            "0.000000000000001",
+            "99.99",
+        ] {
+            assert_eq!(
+                parse_number(s, false).map(f64::to_bits),
+                s.parse::<f64>().ok().map(f64::to_bits),
+                "{s}"
+            );
+        }
+        // Too many digits for the fast path: the general parser decides.
+        assert_eq!(
+            parse_number("1234567890123456789", false),
+            Some(1.2345678901234568e18)
+        );
+        assert_eq!(parse_number(".", false), None);
+        assert_eq!(parse_number("-", false), None);
+        assert_eq!(parse_number("1.2.3", false), None);
     }
 
     #[test]

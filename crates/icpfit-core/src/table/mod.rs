@@ -9,9 +9,12 @@ mod csv;
 pub mod date;
 mod ingest;
 pub mod levels;
+mod parts;
 mod records;
 mod schema;
+mod split;
 mod summary;
+mod unique;
 mod values;
 
 pub use column::{
@@ -110,7 +113,7 @@ impl AccountTable {
     /// Refuses a repeated value of the id column ([`Error::DuplicateId`],
     /// rows 0-based), as the CSV reader does; for tables built in memory.
     pub fn check_unique_ids(&self) -> Result<()> {
-        ingest::check_unique_ids(self, &Location::row)
+        unique::check_unique_ids(self, &Location::row)
     }
 
     /// Number of rows (accounts).

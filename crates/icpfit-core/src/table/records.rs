@@ -7,9 +7,10 @@
 //! conversion of the CSV reader, so a struct and its CSV export give the same
 //! table. Errors name the 0-based row.
 
-use super::ingest::{CellFilter, RawColumn, Rows, build_table};
+use super::ingest::{Rows, Source, build_table, check_header, plans};
+use super::parts::{CellFilter, ChunkParts, DictPart};
 use super::{AccountTable, CsvOptions};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -17,9 +18,9 @@ impl AccountTable {
     /// Builds a table from serialisable records (structs or maps; every
     /// record must have the same fields, in the same order).
     pub fn from_records<T: Serialize>(records: &[T], opts: &CsvOptions) -> Result<Self> {
-        let mut raw: Vec<RawColumn> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut rows: Vec<Vec<String>> = Vec::with_capacity(records.len());
         let sep = opts.tag_separator.to_string();
-        let filter = CellFilter::new(opts);
         for (i, rec) in records.iter().enumerate() {
             let value = serde_json::to_value(rec).map_err(|e| {
                 Error::invalid("records", format!("row {i} does not serialise: {e}"))
@@ -31,36 +32,63 @@ impl AccountTable {
                 ));
             };
             if i == 0 {
-                raw = map
-                    .keys()
-                    .map(|k| RawColumn::new(k.clone(), records.len()))
-                    .collect();
+                names = map.keys().cloned().collect();
             }
-            if map.len() != raw.len() || map.keys().zip(&raw).any(|(k, r)| *k != r.name) {
+            if map.len() != names.len() || map.keys().zip(&names).any(|(k, r)| k != r) {
                 return Err(Error::invalid(
                     "records",
                     format!(
                         "row {i} has fields {:?}, row 0 has {:?}",
                         map.keys().collect::<Vec<_>>(),
-                        names(&raw)
+                        names
                     ),
                 ));
             }
-            for (r, v) in raw.iter_mut().zip(map.values()) {
-                r.push(&cell(v, &sep, &r.name, i)?, &filter)?;
-            }
+            let row = map
+                .values()
+                .zip(&names)
+                .map(|(v, name)| cell(v, &sep, name, i))
+                .collect::<Result<Vec<String>>>()?;
+            rows.push(row);
         }
-        if raw.is_empty() {
+        if names.is_empty() {
             return Err(Error::EmptyInput {
                 what: "the record list".into(),
             });
         }
-        build_table(raw, Rows::Records, opts)
+        check_header(&names, opts)?;
+        let plans = plans(&names, opts);
+        let source = Cells { rows: &rows, opts };
+        let filter = CellFilter::new(opts);
+        let mut parts = ChunkParts::new(&plans, rows.len());
+        let mut earlier = |j: usize, n: usize, sink: &mut DictPart| source.reread(0, j, n, sink);
+        for (i, row) in rows.iter().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                let kept = filter.apply(c);
+                parts
+                    .push(j, kept, filter.lenient, &mut earlier)
+                    .map_err(|refused| refused.at(Location::row(i), &names, kept))?;
+            }
+            parts.end_row();
+        }
+        build_table(&names, vec![parts.parts], &source, Rows::Records, opts)
     }
 }
 
-fn names(raw: &[RawColumn]) -> Vec<&str> {
-    raw.iter().map(|r| r.name.as_str()).collect()
+/// The records' cells as text, row by row: one chunk.
+struct Cells<'a> {
+    rows: &'a [Vec<String>],
+    opts: &'a CsvOptions,
+}
+
+impl Source for Cells<'_> {
+    fn reread(&self, _chunk: usize, column: usize, rows: usize, sink: &mut DictPart) -> Result<()> {
+        let filter = CellFilter::new(self.opts);
+        for row in &self.rows[..rows.min(self.rows.len())] {
+            sink.push(row.get(column).and_then(|c| filter.apply(c)));
+        }
+        Ok(())
+    }
 }
 
 fn cell(v: &Value, sep: &str, column: &str, row: usize) -> Result<String> {

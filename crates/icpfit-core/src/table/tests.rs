@@ -676,3 +676,121 @@ fn joined_levels_split_into_a_tag_set_as_the_csv_reader_would() {
     assert_eq!(read.get(0), t.get(0));
     assert_eq!(read.get(2), t.get(3));
 }
+
+/// Records whose quoted note spans 61 lines: nearly every newline is quoted.
+fn quoted_notes_csv(rows: usize, ragged_row: Option<usize>) -> String {
+    let mut text = String::from("account_id,note,employees\n");
+    for i in 0..rows {
+        let note: String = (0..60).map(|l| format!("line {l} of note {i}\n")).collect();
+        let extra = if Some(i) == ragged_row { ",extra" } else { "" };
+        text.push_str(&format!("a{i},\"{note}\",{}{extra}\n", i % 7));
+    }
+    text
+}
+
+/// Cuts made at the first newline after each target land inside quoted
+/// fields here: the reader must notice, cut again quote-aware, and read
+/// exactly what one pass reads; errors must name the true line.
+#[test]
+fn cuts_inside_quoted_fields_are_noticed_and_redone() {
+    let rows = 6_000;
+    let text = quoted_notes_csv(rows, None);
+    assert!(text.len() > 6 << 20, "several chunks: {}", text.len());
+    let t = read(&text).unwrap();
+    assert_eq!(t.n_rows(), rows);
+    let emp = t.numeric("employees").unwrap();
+    assert!(emp.iter().enumerate().all(|(i, &e)| e == (i % 7) as f64));
+    let note = t.column("note").unwrap().display_value(rows - 1).unwrap();
+    assert!(
+        note.starts_with(&format!("line 0 of note {}\n", rows - 1)),
+        "{note}"
+    );
+    // Cells are trimmed: the note's last newline goes.
+    assert!(
+        note.ends_with(&format!("line 59 of note {}", rows - 1)),
+        "{note}"
+    );
+    for bad in [5, 4_500] {
+        let err = read(&quoted_notes_csv(rows, Some(bad)))
+            .unwrap_err()
+            .to_string();
+        // Row i starts on line 2 + 61 i.
+        let line = 2 + 61 * bad;
+        assert!(
+            err.contains(&format!("line {line}:")),
+            "{err} (expected line {line})"
+        );
+        assert!(err.contains("expected 3 fields"), "{err}");
+    }
+}
+
+proptest::proptest! {
+    /// The splitter (plain lines by memchr, quoted records by csv_core) reads
+    /// the same records and fields as the `csv` crate, on any text made of
+    /// the characters that matter.
+    #[test]
+    fn splitter_reads_like_the_csv_crate(chars in proptest::collection::vec(
+        proptest::sample::select(vec!['a', 'b', ',', '"', '\n', '\r', ' ', 'é']), 0..120,
+    )) {
+        let text: String = chars.into_iter().collect();
+        let mut rdr = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let expected: Vec<Vec<String>> = rdr
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        let mut got = Vec::new();
+        let mut s = super::split::Splitter::new(&text, 1, b',');
+        while let Some(r) = s.next_record().unwrap() {
+            got.push(r.fields().map(str::to_owned).collect::<Vec<_>>());
+        }
+        proptest::prop_assert_eq!(got, expected, "{:?}", text);
+    }
+}
+
+/// Ids are checked in hash buckets in parallel; the error must still be the
+/// earliest repeat in row order, missing ids are not repeats, and a numeric
+/// id column is checked by its displayed values.
+#[test]
+fn the_first_repeated_id_is_the_earliest_whatever_the_buckets() {
+    let n = 50_000;
+    let mut ids: Vec<Option<String>> = (0..n).map(|i| Some(format!("id{i}"))).collect();
+    ids[40_000] = Some("id7".into());
+    ids[30_000] = Some("id29999".into());
+    ids[45_000] = ids[44_000].clone();
+    ids[10] = None;
+    ids[11] = None;
+    let text = |ids: &[Option<String>]| {
+        let col = TextColumn::from_strings("account_id", ids).unwrap();
+        AccountTable::from_columns(vec![("account_id".into(), Column::Text(col))]).unwrap()
+    };
+    assert_eq!(
+        text(&ids).check_unique_ids().unwrap_err().to_string(),
+        "row 30000, column `account_id`: duplicate id `id29999` (first seen at row 29999)"
+    );
+    ids[30_000] = Some("id30000".into());
+    assert!(
+        text(&ids)
+            .check_unique_ids()
+            .unwrap_err()
+            .to_string()
+            .starts_with("row 40000,")
+    );
+    ids[40_000] = Some("id40000".into());
+    ids[45_000] = Some("id45000".into());
+    assert!(
+        text(&ids).check_unique_ids().is_ok(),
+        "two missing ids repeat nothing"
+    );
+    let numeric = AccountTable::from_columns(vec![(
+        "account_id".into(),
+        Column::Numeric(vec![5.0, 7.0, f64::NAN, f64::NAN, 7.0].into()),
+    )])
+    .unwrap();
+    assert_eq!(
+        numeric.check_unique_ids().unwrap_err().to_string(),
+        "row 4, column `account_id`: duplicate id `7` (first seen at row 1)"
+    );
+}
