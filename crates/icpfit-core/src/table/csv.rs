@@ -11,7 +11,7 @@
 
 use super::ingest::{Rows, Source, build_table, check_header, plans};
 use super::parts::{CellFilter, ChunkParts, DictPart, Part, Plan};
-use super::split::Splitter;
+use super::split::{Record, Splitter};
 use super::{AccountTable, CsvOptions};
 use crate::error::{Error, Location, Result};
 use rayon::prelude::*;
@@ -349,6 +349,64 @@ fn not_utf8(path: Option<&str>, line: u64) -> Error {
     }
 }
 
+/// A block of records, cut into fields, read column by column.
+struct Block {
+    width: usize,
+    /// Field spans, row-major: in the chunk's text, or (with [`Block::SIDE`]
+    /// set on the start) in `side`, for the unquoted fields of quoted records.
+    spans: Vec<(usize, usize)>,
+    side: String,
+    lines: Vec<u64>,
+}
+
+impl Block {
+    /// Rows per block: their spans (16 bytes a cell) stay in cache.
+    const ROWS: usize = 512;
+    const SIDE: usize = 1 << (usize::BITS - 1);
+
+    fn new(width: usize) -> Self {
+        Self {
+            width,
+            spans: Vec::with_capacity(Self::ROWS * width),
+            side: String::new(),
+            lines: Vec::with_capacity(Self::ROWS),
+        }
+    }
+    fn clear(&mut self) {
+        self.spans.clear();
+        self.side.clear();
+        self.lines.clear();
+    }
+    fn add(&mut self, record: &Record<'_>) {
+        match record.origin {
+            Some(origin) => self.spans.extend(
+                record
+                    .spans()
+                    .iter()
+                    .map(|&(a, b)| (origin + a, origin + b)),
+            ),
+            None => {
+                for field in record.fields() {
+                    let start = self.side.len();
+                    self.side.push_str(field);
+                    self.spans.push((start | Self::SIDE, self.side.len()));
+                }
+            }
+        }
+        self.lines.push(record.line);
+    }
+    /// Field `j` of row `r`.
+    #[inline]
+    fn cell<'t>(&'t self, text: &'t str, r: usize, j: usize) -> &'t str {
+        let (a, b) = self.spans[r * self.width + j];
+        if a & Self::SIDE == 0 {
+            &text[a..b]
+        } else {
+            &self.side[a & !Self::SIDE..b]
+        }
+    }
+}
+
 /// One parsed chunk.
 struct Parsed {
     /// Its columns.
@@ -391,23 +449,50 @@ fn parse_chunk(
     let mut earlier =
         |j: usize, rows: usize, sink: &mut DictPart| reread_text(text, opts, j, rows, sink);
     let mut records = Splitter::new(text, base_line, opts.delimiter);
-    while let Some(record) = records.next_record().map_err(|line| not_utf8(path, line))? {
-        let line = record.line;
-        if record.len() != width {
-            return Err(Error::RaggedRow {
-                at: Location::line(path, line),
-                expected: width,
-                found: record.len(),
-            });
+    let mut block = Block::new(width);
+    loop {
+        block.clear();
+        // A bad record ends the block; the rows before it are still read,
+        // so that the error reported is the first in row order.
+        let mut stop = None;
+        while block.lines.len() < Block::ROWS {
+            let record = match records.next_record() {
+                Ok(Some(record)) => record,
+                Ok(None) => break,
+                Err(line) => {
+                    stop = Some(not_utf8(path, line));
+                    break;
+                }
+            };
+            if record.len() != width {
+                stop = Some(Error::RaggedRow {
+                    at: Location::line(path, record.line),
+                    expected: width,
+                    found: record.len(),
+                });
+                break;
+            }
+            block.add(&record);
         }
-        for (j, cell) in record.fields().enumerate() {
-            let kept = filter.apply(cell);
-            parts
-                .push(j, kept, filter.lenient, &mut earlier)
-                .map_err(|refused| refused.at(Location::line(path, line), names, kept))?;
+        let n = block.lines.len();
+        let mut first_refused: Option<(usize, Error)> = None;
+        for j in 0..width {
+            let cell = |r: usize| filter.apply(block.cell(text, r, j));
+            if let Err((refused, r)) = parts.push_column(j, n, filter.lenient, cell, &mut earlier)
+                && first_refused.as_ref().is_none_or(|(first, _)| r < *first)
+            {
+                let at = Location::line(path, block.lines[r]);
+                first_refused = Some((r, refused.at(at, names, cell(r))));
+            }
         }
-        parts.end_row();
-        lines.push(line);
+        if let Some((_, e)) = first_refused.or(stop.map(|e| (0, e))) {
+            return Err(e);
+        }
+        if n == 0 {
+            break;
+        }
+        parts.end_rows(n);
+        lines.extend_from_slice(&block.lines);
     }
     Ok(Parsed {
         parts: parts.parts,

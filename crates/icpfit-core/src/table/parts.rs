@@ -60,15 +60,6 @@ pub(crate) enum Part {
     Text(TextPart),
 }
 
-/// Outcome of [`Part::push`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Pushed {
-    /// The cell is stored.
-    Stored,
-    /// A numbers part met a cell that is not a number; nothing was stored.
-    NotANumber,
-}
-
 impl Part {
     /// An empty part for `plan`, sized for about `rows` cells.
     pub(crate) fn new(plan: Plan, rows: usize) -> Self {
@@ -77,24 +68,6 @@ impl Part {
             Plan::Dict => Part::Dict(DictPart::with_capacity(rows)),
             Plan::Text => Part::Text(TextPart::with_capacity(rows)),
         }
-    }
-
-    /// Stores one cell (`None` = missing, already trimmed and matched
-    /// against the missing tokens).
-    #[inline]
-    pub(crate) fn push(&mut self, cell: Option<&str>, lenient: bool) -> Pushed {
-        match self {
-            Part::Numbers(v) => match cell {
-                None => v.push(f64::NAN),
-                Some(c) => match parse_number(c, lenient) {
-                    Some(x) => v.push(x),
-                    None => return Pushed::NotANumber,
-                },
-            },
-            Part::Dict(d) => d.push(cell),
-            Part::Text(t) => t.push(cell),
-        }
-        Pushed::Stored
     }
 
     /// Number of cells.
@@ -339,35 +312,56 @@ impl<'p> ChunkParts<'p> {
         }
     }
 
-    /// Stores cell `cell` of column `j` in the current row. When a column
-    /// read speculatively as numbers meets a non-number, `earlier(j, rows,
-    /// part)` must push the column's first `rows` cells of this chunk into
-    /// the fresh dictionary part.
-    #[inline]
-    pub(crate) fn push(
+    /// Stores the cells of column `j` for the next `rows` rows: one
+    /// column at a time, so that the loop is specialised to the part's type
+    /// and its dictionary stays in cache. `cell(r)` is the cell of row `r`
+    /// of the block (trimmed, `None` if missing). When a column read
+    /// speculatively as numbers meets a non-number, `earlier(j, n, part)`
+    /// must push the column's first `n` cells of this chunk into the fresh
+    /// dictionary part. On refusal, the block row is returned with it.
+    pub(crate) fn push_column<'c>(
         &mut self,
         j: usize,
-        cell: Option<&str>,
+        rows: usize,
         lenient: bool,
+        cell: impl Fn(usize) -> Option<&'c str>,
         earlier: &mut dyn FnMut(usize, usize, &mut DictPart) -> crate::Result<()>,
-    ) -> Result<(), Refused> {
-        if self.parts[j].push(cell, lenient) == Pushed::Stored {
-            return Ok(());
+    ) -> Result<(), (Refused, usize)> {
+        let mut from = 0;
+        if let Part::Numbers(values) = &mut self.parts[j] {
+            while from < rows {
+                match cell(from) {
+                    None => values.push(f64::NAN),
+                    Some(c) => match parse_number(c, lenient) {
+                        Some(x) => values.push(x),
+                        None => break,
+                    },
+                }
+                from += 1;
+            }
+            if from == rows {
+                return Ok(());
+            }
+            if self.plans[j] == (Plan::Numbers { declared: true }) {
+                return Err((Refused::NotANumber { column: j }, from));
+            }
+            let before = self.rows + from;
+            let mut dict = DictPart::with_capacity(values.capacity().max(before));
+            earlier(j, before, &mut dict).map_err(|e| (Refused::Failed(e), from))?;
+            self.parts[j] = Part::Dict(dict);
         }
-        if self.plans[j] == (Plan::Numbers { declared: true }) {
-            return Err(Refused::NotANumber { column: j });
+        match &mut self.parts[j] {
+            Part::Dict(d) => (from..rows).for_each(|r| d.push(cell(r))),
+            Part::Text(t) => (from..rows).for_each(|r| t.push(cell(r))),
+            // Settled above.
+            Part::Numbers(_) => {}
         }
-        let mut dict = DictPart::with_capacity(self.parts[j].len().max(self.rows));
-        earlier(j, self.rows, &mut dict).map_err(Refused::Failed)?;
-        dict.push(cell);
-        self.parts[j] = Part::Dict(dict);
         Ok(())
     }
 
-    /// Closes the current row.
-    #[inline]
-    pub(crate) fn end_row(&mut self) {
-        self.rows += 1;
+    /// Closes `rows` rows, every column of which was pushed.
+    pub(crate) fn end_rows(&mut self, rows: usize) {
+        self.rows += rows;
     }
 }
 

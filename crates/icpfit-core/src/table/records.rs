@@ -62,15 +62,13 @@ impl AccountTable {
         let filter = CellFilter::new(opts);
         let mut parts = ChunkParts::new(&plans, rows.len());
         let mut earlier = |j: usize, n: usize, sink: &mut DictPart| source.reread(0, j, n, sink);
-        for (i, row) in rows.iter().enumerate() {
-            for (j, c) in row.iter().enumerate() {
-                let kept = filter.apply(c);
-                parts
-                    .push(j, kept, filter.lenient, &mut earlier)
-                    .map_err(|refused| refused.at(Location::row(i), &names, kept))?;
-            }
-            parts.end_row();
+        for j in 0..names.len() {
+            let cell = |i: usize| rows[i].get(j).and_then(|c| filter.apply(c));
+            parts
+                .push_column(j, rows.len(), filter.lenient, cell, &mut earlier)
+                .map_err(|(refused, i)| refused.at(Location::row(i), &names, cell(i)))?;
         }
+        parts.end_rows(rows.len());
         build_table(&names, vec![parts.parts], &source, Rows::Records, opts)
     }
 }

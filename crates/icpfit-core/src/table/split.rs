@@ -78,6 +78,10 @@ pub(crate) struct Splitter<'a> {
 pub(crate) struct Record<'s> {
     /// The 1-based line the record starts on.
     pub(crate) line: u64,
+    /// For a plain line, where its text starts in the splitter's text (its
+    /// fields can then be kept as positions); `None` for a quoted record,
+    /// whose unquoted fields live in the splitter's buffer.
+    pub(crate) origin: Option<usize>,
     text: &'s str,
     spans: &'s [(usize, usize)],
 }
@@ -90,6 +94,10 @@ impl<'s> Record<'s> {
     /// The fields, in order.
     pub(crate) fn fields(&self) -> impl Iterator<Item = &'s str> + '_ {
         self.spans.iter().map(|&(a, b)| &self.text[a..b])
+    }
+    /// The span of field `k` in the record's text (see `origin`).
+    pub(crate) fn spans(&self) -> &'s [(usize, usize)] {
+        self.spans
     }
     /// Field `k`, if the record has it.
     pub(crate) fn get(&self, k: usize) -> Option<&'s str> {
@@ -147,10 +155,12 @@ impl<'a> Splitter<'a> {
                 return self.quoted();
             }
             let line = self.line;
+            let origin = self.pos;
             let text = &self.text[self.pos..self.pos + body.len()];
             self.advance(line_len, newline.is_some());
             return Ok(Some(Record {
                 line,
+                origin: Some(origin),
                 text,
                 spans: &self.spans,
             }));
@@ -201,6 +211,7 @@ impl<'a> Splitter<'a> {
         }
         Ok(Some(Record {
             line,
+            origin: None,
             text,
             spans: &self.spans,
         }))

@@ -794,3 +794,30 @@ fn the_first_repeated_id_is_the_earliest_whatever_the_buckets() {
         "row 4, column `account_id`: duplicate id `7` (first seen at row 1)"
     );
 }
+
+/// Cells are read a block of rows and a column at a time; the error
+/// reported is still the first in row order, whatever its column or kind.
+#[test]
+fn the_first_bad_row_is_reported_whatever_its_column() {
+    let spec = SchemaSpec::from_json(
+        r#"{"columns":[{"name":"employees","kind":"numeric"},{"name":"acv","kind":"numeric"}]}"#,
+    )
+    .unwrap();
+    let opts = CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    };
+    let text = "account_id,employees,acv\na,1,2\nb,3,x\nc,y,4\nd,5,6,7\n";
+    assert_eq!(
+        read_with(text, &opts).unwrap_err().to_string(),
+        "line 3, column `acv`: expected a number, found `x`"
+    );
+    let text = "account_id,employees,acv\na,1,2\nb,3\nc,y,4\n";
+    assert!(
+        read_with(text, &opts)
+            .unwrap_err()
+            .to_string()
+            .starts_with("line 3: expected 3 fields"),
+        "a ragged row before a bad value"
+    );
+}
