@@ -28,6 +28,15 @@ impl AccountTable {
             source,
         };
         let file = std::fs::File::open(path).map_err(io)?;
+        #[cfg(unix)]
+        {
+            let len = file.metadata().map_err(io)?.len();
+            if len >= PARALLEL_MIN_BYTES as u64
+                && let Some(table) = parse_file(&file, len, &shown, opts)?
+            {
+                return Ok(table);
+            }
+        }
         let data = read_file(&file).map_err(io)?;
         parse(&data, Some(&shown), opts)
     }
@@ -112,29 +121,37 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Record boundaries splitting `body` into about `k` chunks: just after a
-/// newline. Quote-aware bounds scan every byte before them and skip
-/// newlines inside quotes (RFC 4180: a `"` toggles; an escaped `""`
-/// toggles twice); plain bounds take the first newline after each cut,
-/// which is right unless a quoted field spans it (checked after parsing,
-/// see [`aligned`]).
-fn chunk_bounds(body: &[u8], k: usize, quote_aware: bool) -> Vec<(usize, usize)> {
+/// Record boundaries splitting `body` into `k` chunks: just after the
+/// first newline at or after each cut. Right unless a quoted field spans
+/// the newline (checked after parsing, see [`aligned`]).
+fn chunk_bounds(body: &Body<'_>, k: usize) -> std::io::Result<Vec<(usize, usize)>> {
+    let len = body.len();
+    let mut bounds = vec![0];
+    if k > 1 && len >= PARALLEL_MIN_BYTES {
+        for i in 1..k {
+            bounds.push(body.after_newline(len * i / k)?);
+        }
+    }
+    bounds.push(len);
+    bounds.dedup();
+    Ok(bounds.windows(2).map(|w| (w[0], w[1])).collect())
+}
+
+/// Quote-aware bounds for an in-memory body: every byte before a cut is
+/// scanned and newlines inside quotes are skipped (RFC 4180: a `"`
+/// toggles; an escaped `""` toggles twice).
+fn quoted_chunk_bounds(body: &[u8], k: usize) -> Vec<(usize, usize)> {
     let mut bounds = vec![0];
     if k > 1 && body.len() >= PARALLEL_MIN_BYTES {
         let mut in_quote = false;
         let mut pos = 0;
         for i in 1..k {
             let target = body.len() * i / k;
-            if quote_aware {
-                while pos < body.len() && (pos < target || in_quote || body[pos] != b'\n') {
-                    if body[pos] == b'"' {
-                        in_quote = !in_quote;
-                    }
-                    pos += 1;
+            while pos < body.len() && (pos < target || in_quote || body[pos] != b'\n') {
+                if body[pos] == b'"' {
+                    in_quote = !in_quote;
                 }
-            } else {
-                pos = pos.max(target);
-                pos += memchr::memchr(b'\n', &body[pos..]).unwrap_or(body.len() - pos);
+                pos += 1;
             }
             if pos >= body.len() {
                 break;
@@ -198,7 +215,202 @@ fn read_file(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
     Ok(data)
 }
 
+/// Bytes of the parallel part of a large file read per chunk: each chunk is
+/// read, parsed and dropped, so no copy of the whole file is ever held and
+/// the allocator hands the same memory to the next chunk (no page faults).
+const CHUNK_BYTES: usize = 16 << 20;
+
+/// Where a CSV body's bytes are (positions are relative to the body's start).
+enum Body<'a> {
+    /// In memory.
+    Memory(&'a [u8]),
+    /// In a file, from byte `start`, read piece by piece.
+    #[cfg(unix)]
+    File {
+        file: &'a std::fs::File,
+        start: u64,
+        len: usize,
+    },
+}
+
+impl Body<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Body::Memory(b) => b.len(),
+            #[cfg(unix)]
+            Body::File { len, .. } => *len,
+        }
+    }
+    /// Bytes `a..b`: borrowed from memory, or read from the file.
+    fn read(&self, a: usize, b: usize) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Body::Memory(m) => Ok(std::borrow::Cow::Borrowed(&m[a..b])),
+            #[cfg(unix)]
+            Body::File { file, start, .. } => {
+                use std::os::unix::fs::FileExt;
+                let mut buf = vec![0u8; b - a];
+                file.read_exact_at(&mut buf, start + a as u64)?;
+                Ok(std::borrow::Cow::Owned(buf))
+            }
+        }
+    }
+    /// The position just after the first newline at or after `from`, or the end.
+    fn after_newline(&self, from: usize) -> std::io::Result<usize> {
+        const WINDOW: usize = 64 << 10;
+        let mut pos = from;
+        while pos < self.len() {
+            let end = (pos + WINDOW).min(self.len());
+            if let Some(i) = memchr::memchr(b'\n', &self.read(pos, end)?) {
+                return Ok(pos + i + 1);
+            }
+            pos = end;
+        }
+        Ok(self.len())
+    }
+}
+
+/// Reads a large file chunk by chunk. `Ok(None)` when the fast way does not
+/// apply (a header longer than the first megabyte, a quoted field spanning
+/// a cut, or an error to locate): the caller then reads the whole file.
+#[cfg(unix)]
+fn parse_file(
+    file: &std::fs::File,
+    len: u64,
+    path: &str,
+    opts: &CsvOptions,
+) -> Result<Option<AccountTable>> {
+    use std::os::unix::fs::FileExt;
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let Ok(len) = usize::try_from(len) else {
+        return Ok(None);
+    };
+    let mut head = vec![0u8; len.min(1 << 20)];
+    file.read_exact_at(&mut head, 0).map_err(io)?;
+    let header = read_header(&head, Some(path), opts)?;
+    if header.body_start >= head.len() {
+        return Ok(None);
+    }
+    drop(head);
+    let body = Body::File {
+        file,
+        start: header.body_start as u64,
+        len: len - header.body_start,
+    };
+    let k = (2 * rayon::current_num_threads()).max(body.len().div_ceil(CHUNK_BYTES));
+    let ranges = chunk_bounds(&body, k).map_err(io)?;
+    let parsed = parse_chunks(&body, &ranges, &header, Some(path), opts);
+    if !parsed
+        .iter()
+        .all(|p| p.as_ref().is_ok_and(|p| p.quotes % 2 == 0))
+    {
+        return Ok(None);
+    }
+    assemble(&body, &ranges, parsed, &header, Some(path), opts).map(Some)
+}
+
+/// A parsed header: column names, plans, where the body starts.
+struct Header {
+    names: Vec<String>,
+    plans: Vec<Plan>,
+    body_start: usize,
+    body_line: u64,
+}
+
+/// Parses a whole CSV input held in memory.
 fn parse(data: &[u8], path: Option<&str>, opts: &CsvOptions) -> Result<AccountTable> {
+    let header = read_header(data, path, opts)?;
+    let body_bytes = &data[header.body_start.min(data.len())..];
+    let body = Body::Memory(body_bytes);
+    let k = 2 * rayon::current_num_threads();
+    let mut ranges = chunk_bounds(&body, k).map_err(|source| Error::Io {
+        path: path.unwrap_or("<reader>").to_owned(),
+        source,
+    })?;
+    let mut parsed = parse_chunks(&body, &ranges, &header, path, opts);
+    if !aligned(body_bytes, &ranges, &parsed) {
+        ranges = quoted_chunk_bounds(body_bytes, k);
+        parsed = parse_chunks(&body, &ranges, &header, path, opts);
+    }
+    assemble(&body, &ranges, parsed, &header, path, opts)
+}
+
+/// Parses every chunk in parallel, lines counted from each chunk's start.
+fn parse_chunks(
+    body: &Body<'_>,
+    ranges: &[(usize, usize)],
+    header: &Header,
+    path: Option<&str>,
+    opts: &CsvOptions,
+) -> Vec<Result<Parsed>> {
+    ranges
+        .par_iter()
+        .map(|&(a, b)| {
+            let bytes = body.read(a, b).map_err(|source| Error::Io {
+                path: path.unwrap_or("<reader>").to_owned(),
+                source,
+            })?;
+            parse_chunk(&bytes, opts, 0, &header.names, &header.plans, path)
+        })
+        .collect()
+}
+
+/// Makes lines absolute, reports the first failing chunk's error (parsed
+/// again from its true first line), and builds the table.
+fn assemble(
+    body: &Body<'_>,
+    ranges: &[(usize, usize)],
+    parsed: Vec<Result<Parsed>>,
+    header: &Header,
+    path: Option<&str>,
+    opts: &CsvOptions,
+) -> Result<AccountTable> {
+    let mut chunks = Vec::with_capacity(parsed.len());
+    let mut lines: Vec<u64> = Vec::new();
+    let mut base_line = header.body_line;
+    for (c, part) in parsed.into_iter().enumerate() {
+        let part = match part {
+            Ok(p) => p,
+            Err(_) => {
+                let (a, b) = ranges[c];
+                let bytes = body.read(a, b).map_err(|source| Error::Io {
+                    path: path.unwrap_or("<reader>").to_owned(),
+                    source,
+                })?;
+                return match parse_chunk(
+                    &bytes,
+                    opts,
+                    base_line,
+                    &header.names,
+                    &header.plans,
+                    path,
+                ) {
+                    Err(e) => Err(e),
+                    Ok(_) => Err(Error::invalid("csv", "a chunk failed once only")),
+                };
+            }
+        };
+        chunks.push(part.parts);
+        lines.extend(part.lines.iter().map(|l| l + base_line));
+        base_line += part.newlines;
+    }
+    let source = Chunks { body, ranges, opts };
+    build_table(
+        &header.names,
+        chunks,
+        &source,
+        Rows::Lines {
+            path,
+            lines: &lines,
+        },
+        opts,
+    )
+}
+
+/// Reads the header record at the start of `data`.
+fn read_header(data: &[u8], path: Option<&str>, opts: &CsvOptions) -> Result<Header> {
     let mut counter = LineCounter {
         data,
         offset: 0,
@@ -242,72 +454,19 @@ fn parse(data: &[u8], path: Option<&str>, opts: &CsvOptions) -> Result<AccountTa
     }
     let plans = plans(&names, opts);
     let body_start = (rdr.position().byte() as usize).min(data.len());
-    let body = &data[body_start..];
-    let body_line = 1 + count_newlines(&data[..body_start]);
-    let k = 2 * rayon::current_num_threads();
-    let parse_all = |ranges: &[(usize, usize)]| -> Vec<Result<Parsed>> {
-        let source = Chunks { body, ranges, opts };
-        (0..ranges.len())
-            .into_par_iter()
-            .map(|c| parse_chunk(&source, c, 0, &names, &plans, path))
-            .collect()
-    };
-    let mut ranges = chunk_bounds(body, k, false);
-    let mut parsed = parse_all(&ranges);
-    if !aligned(body, &ranges, &parsed) {
-        ranges = chunk_bounds(body, k, true);
-        parsed = parse_all(&ranges);
-    }
-    let source = Chunks {
-        body,
-        ranges: &ranges,
-        opts,
-    };
-    // Lines were counted from each chunk's start; make them absolute.
-    let mut chunks = Vec::with_capacity(parsed.len());
-    let mut lines: Vec<u64> = Vec::new();
-    let mut base_line = body_line;
-    for (c, part) in parsed.into_iter().enumerate() {
-        let part = match part {
-            Ok(p) => p,
-            // Parse the failing chunk again from its true first line, to
-            // name the right line in the error.
-            Err(_) => {
-                let base = body_line + count_newlines(&body[..ranges[c].0]);
-                return match parse_chunk(&source, c, base, &names, &plans, path) {
-                    Err(e) => Err(e),
-                    Ok(_) => Err(Error::invalid("csv", "a chunk failed once only")),
-                };
-            }
-        };
-        chunks.push(part.parts);
-        lines.extend(part.lines.iter().map(|l| l + base_line));
-        base_line += part.newlines;
-    }
-    build_table(
-        &names,
-        chunks,
-        &source,
-        Rows::Lines {
-            path,
-            lines: &lines,
-        },
-        opts,
-    )
+    Ok(Header {
+        names,
+        plans,
+        body_start,
+        body_line: 1 + count_newlines(&data[..body_start]),
+    })
 }
 
 /// The body of a CSV input cut into chunks of whole records.
 struct Chunks<'a> {
-    body: &'a [u8],
+    body: &'a Body<'a>,
     ranges: &'a [(usize, usize)],
     opts: &'a CsvOptions,
-}
-
-impl Chunks<'_> {
-    fn bytes(&self, chunk: usize) -> &[u8] {
-        let (a, b) = self.ranges[chunk];
-        &self.body[a..b]
-    }
 }
 
 impl Source for Chunks<'_> {
@@ -315,7 +474,12 @@ impl Source for Chunks<'_> {
         if rows == 0 {
             return Ok(());
         }
-        let text = std::str::from_utf8(self.bytes(chunk)).map_err(|e| Error::Csv {
+        let (a, b) = self.ranges[chunk];
+        let bytes = self.body.read(a, b).map_err(|source| Error::Io {
+            path: "<csv chunk>".into(),
+            source,
+        })?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| Error::Csv {
             at: Location::line(None, 0),
             message: e.to_string(),
         })?;
@@ -419,19 +583,17 @@ struct Parsed {
     quotes: u64,
 }
 
-/// Parses chunk `c` of records; `base_line` is the line of its first byte
+/// Parses one chunk of records; `base_line` is the line of its first byte
 /// (0 while the lines before it are not counted: errors then name a line
 /// relative to the chunk, and the caller parses the chunk again).
 fn parse_chunk(
-    source: &Chunks<'_>,
-    c: usize,
+    chunk: &[u8],
+    opts: &CsvOptions,
     base_line: u64,
     names: &[String],
     plans: &[Plan],
     path: Option<&str>,
 ) -> Result<Parsed> {
-    let chunk = source.bytes(c);
-    let opts = source.opts;
     let Ok(text) = std::str::from_utf8(chunk) else {
         return Err(utf8_error(chunk, base_line, names, path, opts));
     };

@@ -197,10 +197,17 @@ fn convert_column(
         let present = text.valid().count_ones();
         (Column::Text(text), present)
     } else if parts.iter().all(|p| matches!(p, Part::Numbers(_))) {
-        let mut values = Vec::with_capacity(n);
+        // The first part's buffer grows in place (a large reallocation
+        // remaps pages rather than copying them); the others are appended.
+        let mut values: Vec<f64> = Vec::new();
         for p in parts {
             if let Part::Numbers(v) = p {
-                values.extend_from_slice(&v);
+                if values.is_empty() {
+                    values = v;
+                    values.reserve_exact(n - values.len());
+                } else {
+                    values.extend_from_slice(&v);
+                }
             }
         }
         let present = values.iter().filter(|x| !x.is_nan()).count();
@@ -285,15 +292,20 @@ fn join_dicts(
         .map(|d| d.levels.iter().map(|l| interner.code(l.as_str())).collect())
         .collect();
     let (levels, remap) = interner.finish();
-    let mut codes = Vec::with_capacity(n);
-    for (d, first) in dicts.iter().zip(&firsts) {
+    // MISSING_CODE indexes nothing and stays missing.
+    let renumber =
+        |c: u32, to_sorted: &[u32]| to_sorted.get(c as usize).copied().unwrap_or(MISSING_CODE);
+    let mut codes: Vec<u32> = Vec::new();
+    for (d, first) in dicts.into_iter().zip(&firsts) {
         let to_sorted: Vec<u32> = first.iter().map(|&f| remap[f as usize]).collect();
-        // MISSING_CODE indexes nothing and stays missing.
-        codes.extend(
-            d.codes
-                .iter()
-                .map(|&c| to_sorted.get(c as usize).copied().unwrap_or(MISSING_CODE)),
-        );
+        if codes.is_empty() {
+            // The first part's buffer is renumbered in place and grows.
+            codes = d.codes;
+            codes.iter_mut().for_each(|c| *c = renumber(*c, &to_sorted));
+            codes.reserve_exact(n - codes.len());
+        } else {
+            codes.extend(d.codes.iter().map(|&c| renumber(c, &to_sorted)));
+        }
     }
     // Every code comes from a `to_sorted` map into `levels`: no need to check.
     Ok(CategoricalColumn::from_trusted(codes, levels))

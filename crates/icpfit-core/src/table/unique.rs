@@ -97,28 +97,17 @@ pub(crate) fn check_unique_ids(table: &AccountTable, at: &dyn Fn(usize) -> Locat
         starts[b] += starts[b - 1];
     }
     let mut next = starts.clone();
-    let mut rows = vec![0usize; starts[starts.len() - 1]];
+    let mut keyed = vec![(0u64, 0usize); starts[starts.len() - 1]];
     for (i, &h) in hashes.iter().enumerate() {
         if !col.is_missing(i) {
             let b = bucket(h);
-            rows[next[b]] = i;
+            keyed[next[b]] = (h, i);
             next[b] += 1;
         }
     }
     let first_repeat = starts
         .par_windows(2)
-        .filter_map(|w| {
-            let bucket_rows = &rows[w[0]..w[1]];
-            let mut seen: HashMap<Prehashed<'_>, usize, BuildHasherDefault<PassThrough>> =
-                HashMap::with_capacity_and_hasher(bucket_rows.len(), Default::default());
-            bucket_rows.iter().find_map(|&i| {
-                let key = Prehashed {
-                    hash: hashes[i],
-                    value: value(i).unwrap_or_default(),
-                };
-                seen.insert(key, i).map(|first| (i, first))
-            })
-        })
+        .filter_map(|w| earliest_repeat(&keyed[w[0]..w[1]], &value))
         .min();
     match first_repeat {
         Some((i, first)) => Err(Error::DuplicateId {
@@ -128,5 +117,58 @@ pub(crate) fn check_unique_ids(table: &AccountTable, at: &dyn Fn(usize) -> Locat
             first: at(first),
         }),
         None => Ok(()),
+    }
+}
+
+/// The earliest repeat `(row, first row)` among `(hash, row)` pairs in row
+/// order. Values are read only when two hashes agree: a repeat, or (once in
+/// billions) a collision, after which the values themselves decide.
+fn earliest_repeat<'v>(
+    keyed: &[(u64, usize)],
+    value: &dyn Fn(usize) -> Option<&'v [u8]>,
+) -> Option<(usize, usize)> {
+    let mut seen: HashMap<u64, usize, BuildHasherDefault<PassThrough>> =
+        HashMap::with_capacity_and_hasher(keyed.len(), Default::default());
+    for &(hash, i) in keyed {
+        if let Some(&first) = seen.get(&hash) {
+            if value(i) == value(first) {
+                return Some((i, first));
+            }
+            return earliest_repeat_by_value(keyed, value);
+        }
+        seen.insert(hash, i);
+    }
+    None
+}
+
+/// [`earliest_repeat`] keyed by the values, for a bucket with a collision.
+fn earliest_repeat_by_value<'v>(
+    keyed: &[(u64, usize)],
+    value: &dyn Fn(usize) -> Option<&'v [u8]>,
+) -> Option<(usize, usize)> {
+    let mut seen: HashMap<Prehashed<'v>, usize, BuildHasherDefault<PassThrough>> =
+        HashMap::with_capacity_and_hasher(keyed.len(), Default::default());
+    keyed.iter().find_map(|&(hash, i)| {
+        let key = Prehashed {
+            hash,
+            value: value(i).unwrap_or_default(),
+        };
+        seen.insert(key, i).map(|first| (i, first))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two different ids given the same hash (as a collision would) are not
+    /// a repeat; a true repeat after them still is.
+    #[test]
+    fn a_hash_collision_is_decided_by_the_values() {
+        let values: Vec<&[u8]> = vec![b"a", b"b", b"c", b"b"];
+        let value = |i: usize| Some(values[i]);
+        let keyed = [(7, 0), (7, 1), (9, 2), (7, 3)];
+        assert_eq!(earliest_repeat(&keyed, &value), Some((3, 1)));
+        assert_eq!(earliest_repeat(&keyed[..3], &value), None);
     }
 }
