@@ -32,7 +32,7 @@ impl AccountTable {
         {
             let len = file.metadata().map_err(io)?.len();
             if len >= PARALLEL_MIN_BYTES as u64
-                && let Some(table) = parse_file(&file, len, &shown, opts)?
+                && let Some(table) = parse_file(&file, path, len, &shown, opts)?
             {
                 return Ok(table);
             }
@@ -227,7 +227,7 @@ enum Body<'a> {
     /// In a file, from byte `start`, read piece by piece.
     #[cfg(unix)]
     File {
-        file: &'a std::fs::File,
+        path: &'a Path,
         start: u64,
         len: usize,
     },
@@ -246,10 +246,18 @@ impl Body<'_> {
         match self {
             Body::Memory(m) => Ok(std::borrow::Cow::Borrowed(&m[a..b])),
             #[cfg(unix)]
-            Body::File { file, start, .. } => {
-                use std::os::unix::fs::FileExt;
-                let mut buf = vec![0u8; b - a];
-                file.read_exact_at(&mut buf, start + a as u64)?;
+            Body::File { path, start, .. } => {
+                // A handle of its own per read (reads run in parallel and a
+                // handle has one position), and reading into spare capacity:
+                // a reused buffer is not zeroed first.
+                use std::io::Seek;
+                let mut file = std::fs::File::open(path)?;
+                file.seek(std::io::SeekFrom::Start(start + a as u64))?;
+                let mut buf = Vec::with_capacity(b - a);
+                file.take((b - a) as u64).read_to_end(&mut buf)?;
+                if buf.len() != b - a {
+                    return Err(std::io::ErrorKind::UnexpectedEof.into());
+                }
                 Ok(std::borrow::Cow::Owned(buf))
             }
         }
@@ -275,6 +283,7 @@ impl Body<'_> {
 #[cfg(unix)]
 fn parse_file(
     file: &std::fs::File,
+    file_path: &Path,
     len: u64,
     path: &str,
     opts: &CsvOptions,
@@ -295,7 +304,7 @@ fn parse_file(
     }
     drop(head);
     let body = Body::File {
-        file,
+        path: file_path,
         start: header.body_start as u64,
         len: len - header.body_start,
     };
@@ -495,13 +504,12 @@ fn reread_text(
     rows: usize,
     sink: &mut DictPart,
 ) -> Result<()> {
-    let filter = CellFilter::new(opts);
     let mut records = Splitter::new(text, 0, opts.delimiter);
     for _ in 0..rows {
         let Some(record) = records.next_record().map_err(|line| not_utf8(None, line))? else {
             break;
         };
-        sink.push(record.get(column).and_then(|c| filter.apply(c)));
+        sink.push(record.get(column).unwrap_or_default());
     }
     Ok(())
 }
@@ -639,12 +647,12 @@ fn parse_chunk(
         let n = block.lines.len();
         let mut first_refused: Option<(usize, Error)> = None;
         for j in 0..width {
-            let cell = |r: usize| filter.apply(block.cell(text, r, j));
-            if let Err((refused, r)) = parts.push_column(j, n, filter.lenient, cell, &mut earlier)
+            let raw = |r: usize| block.cell(text, r, j);
+            if let Err((refused, r)) = parts.push_column(j, n, &filter, raw, &mut earlier)
                 && first_refused.as_ref().is_none_or(|(first, _)| r < *first)
             {
                 let at = Location::line(path, block.lines[r]);
-                first_refused = Some((r, refused.at(at, names, cell(r))));
+                first_refused = Some((r, refused.at(at, names, filter.apply(raw(r)))));
             }
         }
         if let Some((_, e)) = first_refused.or(stop.map(|e| (0, e))) {

@@ -31,7 +31,7 @@ use super::column::{
 use super::column::{TagSetColumn, TextColumn};
 use super::date;
 use super::levels::Interner;
-use super::parts::{DictPart, Part, Plan};
+use super::parts::{CellFilter, DictPart, Part, Plan};
 use super::schema::{Field, Schema, SchemaSpec, default_dimension, default_role};
 use super::{AccountTable, IngestWarning};
 use crate::error::{Error, Location, Result};
@@ -213,7 +213,7 @@ fn convert_column(
         let present = values.iter().filter(|x| !x.is_nan()).count();
         (Column::Numeric(values.into()), present)
     } else {
-        let dict = join_dicts(j, parts, source, n)?;
+        let dict = join_dicts(j, parts, source, n, opts)?;
         let present =
             dict.codes().len() - dict.codes().iter().filter(|&&c| c == MISSING_CODE).count();
         let kind = match declared {
@@ -267,13 +267,15 @@ fn join_text(name: &str, parts: Vec<Part>) -> Result<TextColumn> {
     ))
 }
 
-/// One dictionary over every chunk of a column, levels sorted. Parts read
+/// One dictionary over every chunk of a column, levels sorted, values
+/// trimmed and missing tokens dropped (once per distinct value). Parts read
 /// as numbers are read again as text first.
 fn join_dicts(
     j: usize,
     parts: Vec<Part>,
     source: &dyn Source,
     n: usize,
+    opts: &CsvOptions,
 ) -> Result<CategoricalColumn> {
     let mut dicts = Vec::with_capacity(parts.len());
     for (c, part) in parts.into_iter().enumerate() {
@@ -286,10 +288,17 @@ fn join_dicts(
             }
         });
     }
+    // Trimming and missing tokens, once per distinct raw value.
+    let filter = CellFilter::new(opts);
     let mut interner = Interner::default();
     let firsts: Vec<Vec<u32>> = dicts
         .iter()
-        .map(|d| d.levels.iter().map(|l| interner.code(l.as_str())).collect())
+        .map(|d| {
+            d.levels
+                .iter()
+                .map(|l| filter.apply(l).map_or(MISSING_CODE, |t| interner.code(t)))
+                .collect()
+        })
         .collect();
     let (levels, remap) = interner.finish();
     // MISSING_CODE indexes nothing and stays missing.
@@ -297,7 +306,10 @@ fn join_dicts(
         |c: u32, to_sorted: &[u32]| to_sorted.get(c as usize).copied().unwrap_or(MISSING_CODE);
     let mut codes: Vec<u32> = Vec::new();
     for (d, first) in dicts.into_iter().zip(&firsts) {
-        let to_sorted: Vec<u32> = first.iter().map(|&f| remap[f as usize]).collect();
+        let to_sorted: Vec<u32> = first
+            .iter()
+            .map(|&f| remap.get(f as usize).copied().unwrap_or(MISSING_CODE))
+            .collect();
         if codes.is_empty() {
             // The first part's buffer is renumbered in place and grows.
             codes = d.codes;

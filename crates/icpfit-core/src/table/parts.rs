@@ -14,7 +14,7 @@
 
 use super::ingest::{CsvOptions, parse_number};
 use super::schema::{SchemaSpec, default_role};
-use super::{Kind, MISSING_CODE, Role};
+use super::{Kind, Role};
 use rustc_hash::FxHashMap;
 
 /// How a column is read, decided from its name and the schema before any cell.
@@ -87,7 +87,7 @@ pub(crate) struct DictPart {
     pub(crate) levels: Vec<String>,
     /// Values of up to 15 bytes, packed with their length into one integer:
     /// hashed and compared as a number, no string comparison.
-    short: FxHashMap<u128, u32>,
+    short: ShortMap,
     long: FxHashMap<String, u32>,
 }
 
@@ -134,6 +134,75 @@ fn short_key(s: &str) -> Option<u128> {
     })
 }
 
+/// An open-addressing table from packed short values to codes: one
+/// multiply to hash, usually one probe. A chunk's column has few distinct
+/// values, so the table stays small and in cache; it doubles at half full.
+#[derive(Debug)]
+struct ShortMap {
+    slots: Vec<(u128, u32)>,
+    len: usize,
+    shift: u32,
+}
+
+/// Marks an empty slot (no code reaches it: codes count distinct values).
+const EMPTY: u32 = u32::MAX;
+
+impl Default for ShortMap {
+    fn default() -> Self {
+        Self::with_bits(6)
+    }
+}
+
+impl ShortMap {
+    fn with_bits(bits: u32) -> Self {
+        Self {
+            slots: vec![(0, EMPTY); 1 << bits],
+            len: 0,
+            shift: 64 - bits,
+        }
+    }
+    #[inline]
+    fn slot(&self, key: u128) -> usize {
+        let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+    /// The code of `key`, or `next` (recorded) if it is new.
+    #[inline]
+    fn code(&mut self, key: u128, next: u32) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let (k, code) = self.slots[i];
+            if code == EMPTY {
+                break;
+            }
+            if k == key {
+                return code;
+            }
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key, next);
+        self.len += 1;
+        if 2 * self.len > self.slots.len() {
+            self.grow();
+        }
+        next
+    }
+    fn grow(&mut self) {
+        let mut bigger = Self::with_bits(64 - self.shift + 1);
+        let mask = bigger.slots.len() - 1;
+        for &(key, code) in self.slots.iter().filter(|s| s.1 != EMPTY) {
+            let mut i = bigger.slot(key);
+            while bigger.slots[i].1 != EMPTY {
+                i = (i + 1) & mask;
+            }
+            bigger.slots[i] = (key, code);
+        }
+        bigger.len = self.len;
+        *self = bigger;
+    }
+}
+
 impl DictPart {
     pub(crate) fn with_capacity(rows: usize) -> Self {
         Self {
@@ -141,21 +210,20 @@ impl DictPart {
             ..Self::default()
         }
     }
-    /// Stores one cell: a hash lookup, and an allocation only for a value
-    /// not seen before in this chunk.
+    /// Stores one cell as read (untrimmed; missing tokens included): a
+    /// hash lookup, and an allocation only for a value not seen before in
+    /// this chunk. Trimming and missing tokens apply once per distinct
+    /// value when the chunks are joined.
     #[inline]
-    pub(crate) fn push(&mut self, cell: Option<&str>) {
-        let code = match cell {
-            None => MISSING_CODE,
-            Some(c) => self.code(c),
-        };
+    pub(crate) fn push(&mut self, raw: &str) {
+        let code = self.code(raw);
         self.codes.push(code);
     }
     #[inline]
     fn code(&mut self, c: &str) -> u32 {
         let next = self.levels.len() as u32;
         let code = match short_key(c) {
-            Some(key) => *self.short.entry(key).or_insert(next),
+            Some(key) => self.short.code(key, next),
             None => match self.long.get(c) {
                 Some(&code) => code,
                 None => {
@@ -314,8 +382,9 @@ impl<'p> ChunkParts<'p> {
 
     /// Stores the cells of column `j` for the next `rows` rows: one
     /// column at a time, so that the loop is specialised to the part's type
-    /// and its dictionary stays in cache. `cell(r)` is the cell of row `r`
-    /// of the block (trimmed, `None` if missing). When a column read
+    /// and its dictionary stays in cache. `raw(r)` is the cell of row `r`
+    /// of the block as read; `filter` trims it and spots missing tokens
+    /// (dictionary parts store it raw: see [`DictPart::push`]). When a column read
     /// speculatively as numbers meets a non-number, `earlier(j, n, part)`
     /// must push the column's first `n` cells of this chunk into the fresh
     /// dictionary part. On refusal, the block row is returned with it.
@@ -323,16 +392,17 @@ impl<'p> ChunkParts<'p> {
         &mut self,
         j: usize,
         rows: usize,
-        lenient: bool,
-        cell: impl Fn(usize) -> Option<&'c str>,
+        filter: &CellFilter<'_>,
+        raw: impl Fn(usize) -> &'c str,
         earlier: &mut dyn FnMut(usize, usize, &mut DictPart) -> crate::Result<()>,
     ) -> Result<(), (Refused, usize)> {
+        let cell = |r: usize| filter.apply(raw(r));
         let mut from = 0;
         if let Part::Numbers(values) = &mut self.parts[j] {
             while from < rows {
                 match cell(from) {
                     None => values.push(f64::NAN),
-                    Some(c) => match parse_number(c, lenient) {
+                    Some(c) => match parse_number(c, filter.lenient) {
                         Some(x) => values.push(x),
                         None => break,
                     },
@@ -351,7 +421,7 @@ impl<'p> ChunkParts<'p> {
             self.parts[j] = Part::Dict(dict);
         }
         match &mut self.parts[j] {
-            Part::Dict(d) => (from..rows).for_each(|r| d.push(cell(r))),
+            Part::Dict(d) => (from..rows).for_each(|r| d.push(raw(r))),
             Part::Text(t) => (from..rows).for_each(|r| t.push(cell(r))),
             // Settled above.
             Part::Numbers(_) => {}
@@ -403,14 +473,27 @@ mod tests {
         }
     }
 
+    /// The short map keeps every code through its growths.
+    #[test]
+    fn short_map_grows_and_keeps_codes() {
+        let mut m = ShortMap::default();
+        for k in 0..5_000u32 {
+            assert_eq!(m.code(u128::from(k) * 7919, k), k);
+        }
+        for k in (0..5_000u32).rev() {
+            assert_eq!(m.code(u128::from(k) * 7919, 99_999), k);
+        }
+        assert_eq!(m.len, 5_000);
+    }
+
     #[test]
     fn dictionary_codes_are_first_seen_and_mix_short_and_long() {
         let long = "logistics/warehousing";
         let mut d = DictPart::default();
-        for c in [Some("a"), Some(long), None, Some("a"), Some(long), Some("")] {
+        for c in ["a", long, "NA", "a", long, ""] {
             d.push(c);
         }
-        assert_eq!(d.codes, [0, 1, MISSING_CODE, 0, 1, 2]);
-        assert_eq!(d.levels, ["a", long, ""]);
+        assert_eq!(d.codes, [0, 1, 2, 0, 1, 3]);
+        assert_eq!(d.levels, ["a", long, "NA", ""]);
     }
 }

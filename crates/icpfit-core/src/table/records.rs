@@ -58,15 +58,17 @@ impl AccountTable {
         }
         check_header(&names, opts)?;
         let plans = plans(&names, opts);
-        let source = Cells { rows: &rows, opts };
+        let source = Cells { rows: &rows };
         let filter = CellFilter::new(opts);
         let mut parts = ChunkParts::new(&plans, rows.len());
         let mut earlier = |j: usize, n: usize, sink: &mut DictPart| source.reread(0, j, n, sink);
         for j in 0..names.len() {
-            let cell = |i: usize| rows[i].get(j).and_then(|c| filter.apply(c));
+            let raw = |i: usize| rows[i].get(j).map_or("", String::as_str);
             parts
-                .push_column(j, rows.len(), filter.lenient, cell, &mut earlier)
-                .map_err(|(refused, i)| refused.at(Location::row(i), &names, cell(i)))?;
+                .push_column(j, rows.len(), &filter, raw, &mut earlier)
+                .map_err(|(refused, i)| {
+                    refused.at(Location::row(i), &names, filter.apply(raw(i)))
+                })?;
         }
         parts.end_rows(rows.len());
         build_table(&names, vec![parts.parts], &source, Rows::Records, opts)
@@ -76,14 +78,12 @@ impl AccountTable {
 /// The records' cells as text, row by row: one chunk.
 struct Cells<'a> {
     rows: &'a [Vec<String>],
-    opts: &'a CsvOptions,
 }
 
 impl Source for Cells<'_> {
     fn reread(&self, _chunk: usize, column: usize, rows: usize, sink: &mut DictPart) -> Result<()> {
-        let filter = CellFilter::new(self.opts);
         for row in &self.rows[..rows.min(self.rows.len())] {
-            sink.push(row.get(column).and_then(|c| filter.apply(c)));
+            sink.push(row.get(column).map_or("", String::as_str));
         }
         Ok(())
     }
