@@ -192,11 +192,12 @@ fn convert_column(
     let all_missing = || IngestWarning::AllMissing {
         column: name.to_owned(),
     };
-    let (column, present) = if Plan::of(name, opts.schema.as_ref()) == Plan::Text {
+    let plan = Plan::of(name, opts.schema.as_ref());
+    let (column, present) = if plan == Plan::Text {
         let text = join_text(name, parts)?;
         let present = text.valid().count_ones();
         (Column::Text(text), present)
-    } else if parts.iter().all(|p| matches!(p, Part::Numbers(_))) {
+    } else if plan != Plan::Dict && parts.iter().all(|p| matches!(p, Part::Numbers(_))) {
         // The first part's buffer grows in place (a large reallocation
         // remaps pages rather than copying them); the others are appended.
         let mut values: Vec<f64> = Vec::new();

@@ -859,3 +859,23 @@ fn large_files_read_by_chunks_equal_reading_from_memory() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// With no row at all, declared kinds still hold (no part says otherwise).
+#[test]
+fn a_header_only_file_takes_the_declared_kinds() {
+    let spec = SchemaSpec::from_json(
+        r#"{"columns":[{"name":"industry","kind":"categorical"},{"name":"won","kind":"flag"},{"name":"note","kind":"text"}]}"#,
+    )
+    .unwrap();
+    let opts = CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    };
+    let t = read_with("industry,won,note,employees\n", &opts).unwrap();
+    let kinds: Vec<Kind> = t.schema().fields().iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [Kind::Categorical, Kind::Flag, Kind::Text, Kind::Numeric]
+    );
+    assert_eq!(t.n_rows(), 0);
+}
