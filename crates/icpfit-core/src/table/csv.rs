@@ -215,10 +215,15 @@ fn read_file(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
     Ok(data)
 }
 
-/// Bytes of the parallel part of a large file read per chunk: each chunk is
-/// read, parsed and dropped, so no copy of the whole file is ever held and
-/// the allocator hands the same memory to the next chunk (no page faults).
-const CHUNK_BYTES: usize = 16 << 20;
+/// Bytes of a file read at once: a chunk of a large file is read piece by
+/// piece (whole records each), each parsed and dropped, so no copy of the
+/// whole file is ever held and the allocator hands the same memory to the
+/// next piece (no new page faults). A chunk's columns grow across its pieces.
+#[cfg(not(test))]
+const PIECE_BYTES: usize = 16 << 20;
+/// Small pieces in tests, so that test files have several per chunk.
+#[cfg(test)]
+const PIECE_BYTES: usize = 1 << 20;
 
 /// Where a CSV body's bytes are (positions are relative to the body's start).
 enum Body<'a> {
@@ -261,6 +266,37 @@ impl Body<'_> {
                 Ok(std::borrow::Cow::Owned(buf))
             }
         }
+    }
+    /// Calls `f` on each piece of `a..b` in order (whole records, about
+    /// [`PIECE_BYTES`] each, read once; the whole range at once when in
+    /// memory) until it returns `false`.
+    fn for_each_piece(
+        &self,
+        a: usize,
+        b: usize,
+        mut f: impl FnMut(&[u8]) -> Result<bool>,
+    ) -> Result<()> {
+        let io = |source| Error::Io {
+            path: "<csv body>".into(),
+            source,
+        };
+        if let Body::Memory(m) = self {
+            f(&m[a..b])?;
+            return Ok(());
+        }
+        let mut start = a;
+        while start < b {
+            let end = if start + PIECE_BYTES >= b {
+                b
+            } else {
+                self.after_newline(start + PIECE_BYTES).map_err(io)?.min(b)
+            };
+            if !f(&self.read(start, end).map_err(io)?)? {
+                break;
+            }
+            start = end;
+        }
+        Ok(())
     }
     /// The position just after the first newline at or after `from`, or the end.
     fn after_newline(&self, from: usize) -> std::io::Result<usize> {
@@ -308,7 +344,7 @@ fn parse_file(
         start: header.body_start as u64,
         len: len - header.body_start,
     };
-    let k = (2 * rayon::current_num_threads()).max(body.len().div_ceil(CHUNK_BYTES));
+    let k = 2 * rayon::current_num_threads();
     let ranges = chunk_bounds(&body, k).map_err(io)?;
     let parsed = parse_chunks(&body, &ranges, &header, Some(path), opts);
     if !parsed
@@ -356,13 +392,7 @@ fn parse_chunks(
 ) -> Vec<Result<Parsed>> {
     ranges
         .par_iter()
-        .map(|&(a, b)| {
-            let bytes = body.read(a, b).map_err(|source| Error::Io {
-                path: path.unwrap_or("<reader>").to_owned(),
-                source,
-            })?;
-            parse_chunk(&bytes, opts, 0, &header.names, &header.plans, path)
-        })
+        .map(|&range| parse_chunk(body, range, opts, 0, &header.names, &header.plans, path))
         .collect()
 }
 
@@ -383,13 +413,9 @@ fn assemble(
         let part = match part {
             Ok(p) => p,
             Err(_) => {
-                let (a, b) = ranges[c];
-                let bytes = body.read(a, b).map_err(|source| Error::Io {
-                    path: path.unwrap_or("<reader>").to_owned(),
-                    source,
-                })?;
                 return match parse_chunk(
-                    &bytes,
+                    body,
+                    ranges[c],
                     opts,
                     base_line,
                     &header.names,
@@ -480,38 +506,44 @@ struct Chunks<'a> {
 
 impl Source for Chunks<'_> {
     fn reread(&self, chunk: usize, column: usize, rows: usize, sink: &mut DictPart) -> Result<()> {
-        if rows == 0 {
-            return Ok(());
-        }
         let (a, b) = self.ranges[chunk];
-        let bytes = self.body.read(a, b).map_err(|source| Error::Io {
-            path: "<csv chunk>".into(),
-            source,
-        })?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| Error::Csv {
-            at: Location::line(None, 0),
-            message: e.to_string(),
-        })?;
-        reread_text(text, self.opts, column, rows, sink)
+        reread_range(self.body, a, b, self.opts, column, rows, sink)
     }
 }
 
-/// Pushes the first `rows` cells of `column` in `text` into `sink`.
-fn reread_text(
-    text: &str,
+/// Pushes the first `rows` cells of `column` in the records of `a..b` into
+/// `sink`, as read.
+fn reread_range(
+    body: &Body<'_>,
+    a: usize,
+    b: usize,
     opts: &CsvOptions,
     column: usize,
     rows: usize,
     sink: &mut DictPart,
 ) -> Result<()> {
-    let mut records = Splitter::new(text, 0, opts.delimiter);
-    for _ in 0..rows {
-        let Some(record) = records.next_record().map_err(|line| not_utf8(None, line))? else {
-            break;
-        };
-        sink.push(record.get(column).unwrap_or_default());
+    if rows == 0 {
+        return Ok(());
     }
-    Ok(())
+    let mut left = rows;
+    body.for_each_piece(a, b, |bytes| {
+        if left == 0 {
+            return Ok(false);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| Error::Csv {
+            at: Location::line(None, 0),
+            message: e.to_string(),
+        })?;
+        let mut records = Splitter::new(text, 0, opts.delimiter);
+        while left > 0 {
+            let Some(record) = records.next_record().map_err(|line| not_utf8(None, line))? else {
+                break;
+            };
+            sink.push(record.get(column).unwrap_or_default());
+            left -= 1;
+        }
+        Ok(left > 0)
+    })
 }
 
 fn not_utf8(path: Option<&str>, line: u64) -> Error {
@@ -595,80 +627,113 @@ struct Parsed {
 /// (0 while the lines before it are not counted: errors then name a line
 /// relative to the chunk, and the caller parses the chunk again).
 fn parse_chunk(
-    chunk: &[u8],
+    body: &Body<'_>,
+    (a, b): (usize, usize),
     opts: &CsvOptions,
     base_line: u64,
     names: &[String],
     plans: &[Plan],
     path: Option<&str>,
 ) -> Result<Parsed> {
-    let Ok(text) = std::str::from_utf8(chunk) else {
-        return Err(utf8_error(chunk, base_line, names, path, opts));
-    };
     let width = names.len();
-    // Pre-size from the average row: no repeated growth of the big buffers.
-    // A little over, so that a sample of short lines does not cost a
-    // reallocation (a copy) of every column.
-    let sample = chunk.len().min(1 << 16);
-    let rows_estimate =
-        (count_newlines(&chunk[..sample]) as usize + 1) * chunk.len() / sample.max(1) * 11 / 10
-            + 16;
-    let mut parts = ChunkParts::new(plans, rows_estimate);
-    let mut lines: Vec<u64> = Vec::with_capacity(rows_estimate);
     let filter = CellFilter::new(opts);
-    let mut earlier =
-        |j: usize, rows: usize, sink: &mut DictPart| reread_text(text, opts, j, rows, sink);
-    let mut records = Splitter::new(text, base_line, opts.delimiter);
+    let mut parts: Option<ChunkParts<'_>> = None;
+    let mut lines: Vec<u64> = Vec::new();
+    let mut line = base_line;
+    let mut quotes = 0;
+    let mut misaligned = false;
     let mut block = Block::new(width);
-    loop {
-        block.clear();
-        // A bad record ends the block; the rows before it are still read,
-        // so that the error reported is the first in row order.
-        let mut stop = None;
-        while block.lines.len() < Block::ROWS {
-            let record = match records.next_record() {
-                Ok(Some(record)) => record,
-                Ok(None) => break,
-                Err(line) => {
-                    stop = Some(not_utf8(path, line));
+    // Where the current piece starts: bytes and rows into the chunk.
+    let mut piece_start = a;
+    let mut rows_before = 0;
+    body.for_each_piece(a, b, |piece| {
+        let Ok(text) = std::str::from_utf8(piece) else {
+            return Err(utf8_error(piece, line, names, path, opts));
+        };
+        let parts = parts.get_or_insert_with(|| {
+            // Pre-size from the first piece's average row, a little over:
+            // no repeated growth (copies) of every column.
+            let sample = piece.len().min(1 << 16);
+            let rows =
+                (count_newlines(&piece[..sample]) as usize + 1) * (b - a) / sample.max(1) * 11 / 10
+                    + 16;
+            lines.reserve(rows);
+            ChunkParts::new(plans, rows)
+        });
+        // Earlier cells of a column: those of earlier pieces read again from
+        // the body, those of this piece from the text in hand.
+        let mut earlier = |j: usize, rows: usize, sink: &mut DictPart| {
+            let before = rows.min(rows_before);
+            reread_range(body, a, piece_start, opts, j, before, sink)?;
+            reread_range(
+                &Body::Memory(piece),
+                0,
+                piece.len(),
+                opts,
+                j,
+                rows - before,
+                sink,
+            )
+        };
+        let mut records = Splitter::new(text, line, opts.delimiter);
+        loop {
+            block.clear();
+            // A bad record ends the block; the rows before it are still read,
+            // so that the error reported is the first in row order.
+            let mut stop = None;
+            while block.lines.len() < Block::ROWS {
+                let record = match records.next_record() {
+                    Ok(Some(record)) => record,
+                    Ok(None) => break,
+                    Err(line) => {
+                        stop = Some(not_utf8(path, line));
+                        break;
+                    }
+                };
+                if record.len() != width {
+                    stop = Some(Error::RaggedRow {
+                        at: Location::line(path, record.line),
+                        expected: width,
+                        found: record.len(),
+                    });
                     break;
                 }
-            };
-            if record.len() != width {
-                stop = Some(Error::RaggedRow {
-                    at: Location::line(path, record.line),
-                    expected: width,
-                    found: record.len(),
-                });
+                block.add(&record);
+            }
+            let n = block.lines.len();
+            let mut first_refused: Option<(usize, Error)> = None;
+            for j in 0..width {
+                let raw = |r: usize| block.cell(text, r, j);
+                if let Err((refused, r)) = parts.push_column(j, n, &filter, raw, &mut earlier)
+                    && first_refused.as_ref().is_none_or(|(first, _)| r < *first)
+                {
+                    let at = Location::line(path, block.lines[r]);
+                    first_refused = Some((r, refused.at(at, names, filter.apply(raw(r)))));
+                }
+            }
+            if let Some((_, e)) = first_refused.or(stop.map(|e| (0, e))) {
+                return Err(e);
+            }
+            if n == 0 {
                 break;
             }
-            block.add(&record);
+            parts.end_rows(n);
+            lines.extend_from_slice(&block.lines);
         }
-        let n = block.lines.len();
-        let mut first_refused: Option<(usize, Error)> = None;
-        for j in 0..width {
-            let raw = |r: usize| block.cell(text, r, j);
-            if let Err((refused, r)) = parts.push_column(j, n, &filter, raw, &mut earlier)
-                && first_refused.as_ref().is_none_or(|(first, _)| r < *first)
-            {
-                let at = Location::line(path, block.lines[r]);
-                first_refused = Some((r, refused.at(at, names, filter.apply(raw(r)))));
-            }
-        }
-        if let Some((_, e)) = first_refused.or(stop.map(|e| (0, e))) {
-            return Err(e);
-        }
-        if n == 0 {
-            break;
-        }
-        parts.end_rows(n);
-        lines.extend_from_slice(&block.lines);
-    }
+        line = records.line();
+        piece_start += piece.len();
+        rows_before = parts.rows;
+        quotes += records.quotes();
+        // A piece cut inside a quoted field has an odd number of quotes.
+        misaligned |= records.quotes() % 2 == 1;
+        Ok(true)
+    })?;
     Ok(Parsed {
-        parts: parts.parts,
+        parts: parts.map_or_else(|| ChunkParts::new(plans, 0).parts, |p| p.parts),
         lines,
-        newlines: records.line() - base_line,
-        quotes: records.quotes(),
+        newlines: line - base_line,
+        // An odd count sends the reader to its quote-aware path.
+        quotes: if misaligned { 1 } else { quotes },
     })
 }
 

@@ -837,7 +837,21 @@ fn large_files_read_by_chunks_equal_reading_from_memory() {
         schema: Some(spec),
         ..Default::default()
     };
+    // A column of numbers that turns to text in a late piece of a chunk:
+    // its earlier cells are read again across pieces.
+    let mut late_text = String::from("account_id,code,note\n");
+    for i in 0..150_000 {
+        let code = if i % 40_000 == 39_999 {
+            format!("x{i}")
+        } else {
+            (i % 977).to_string()
+        };
+        late_text.push_str(&format!(
+            "a{i},{code},padding padding padding padding {i}\n"
+        ));
+    }
     let cases = [
+        (late_text, CsvOptions::default()),
         (big_csv(120_000, None).0, CsvOptions::default()),
         (big_csv(120_000, Some(100_001)).0, declared),
         (quoted_notes_csv(6_000, None), CsvOptions::default()),
@@ -849,7 +863,17 @@ fn large_files_read_by_chunks_equal_reading_from_memory() {
         let from_file = AccountTable::read_csv(&file, opts);
         let from_memory = read_with(text, opts);
         match (from_file, from_memory) {
-            (Ok(a), Ok(b)) => assert!(a == b, "same table"),
+            (Ok(a), Ok(b)) => {
+                assert!(a == b, "same table");
+                if let Ok(code) = a.categorical("code") {
+                    assert_eq!(code.get(1), Some("1"));
+                    assert_eq!(code.get(39_999), Some("x39999"));
+                    assert_eq!(
+                        code.get(149_998),
+                        Some(((149_998 % 977).to_string()).as_str())
+                    );
+                }
+            }
             (Err(a), Err(b)) => {
                 let shown = file.display().to_string();
                 assert_eq!(a.to_string(), format!("{shown}: {b}"));
