@@ -239,7 +239,14 @@ fn convert_column(
 /// The text parts of one column, end to end.
 fn join_text(name: &str, parts: Vec<Part>) -> Result<TextColumn> {
     let n: usize = parts.iter().map(Part::len).sum();
-    let mut bytes = String::new();
+    let total: usize = parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => t.bytes.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut bytes = String::with_capacity(total);
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0u32);
     let mut missing = Vec::with_capacity(n);
