@@ -11,7 +11,7 @@
 
 use super::ingest::{Rows, Source, build_table, check_header, plans};
 use super::parts::{CellFilter, ChunkParts, DictPart, Part, Plan};
-use super::split::{Record, Splitter};
+use super::split::{Next, Record, Splitter};
 use super::{AccountTable, CsvOptions};
 use crate::error::{Error, Location, Result};
 use rayon::prelude::*;
@@ -581,23 +581,13 @@ impl Block {
         self.side.clear();
         self.lines.clear();
     }
-    fn add(&mut self, record: &Record<'_>) {
-        match record.origin {
-            Some(origin) => self.spans.extend(
-                record
-                    .spans()
-                    .iter()
-                    .map(|&(a, b)| (origin + a, origin + b)),
-            ),
-            None => {
-                for field in record.fields() {
-                    let start = self.side.len();
-                    self.side.push_str(field);
-                    self.spans.push((start | Self::SIDE, self.side.len()));
-                }
-            }
+    /// Appends the fields of a quoted record, copied into `side`.
+    fn add_quoted(&mut self, record: &Record<'_>) {
+        for field in record.fields() {
+            let start = self.side.len();
+            self.side.push_str(field);
+            self.spans.push((start | Self::SIDE, self.side.len()));
         }
-        self.lines.push(record.line);
     }
     /// Field `j` of row `r`.
     #[inline]
@@ -682,23 +672,29 @@ fn parse_chunk(
             // so that the error reported is the first in row order.
             let mut stop = None;
             while block.lines.len() < Block::ROWS {
-                let record = match records.next_record() {
-                    Ok(Some(record)) => record,
-                    Ok(None) => break,
+                let (line, found) = match records.next_into(&mut block.spans) {
+                    Ok(Next::Plain { line, fields }) => (line, fields),
+                    Ok(Next::Quoted(record)) => {
+                        let found = (record.line, record.len());
+                        block.add_quoted(&record);
+                        found
+                    }
+                    Ok(Next::End) => break,
                     Err(line) => {
                         stop = Some(not_utf8(path, line));
                         break;
                     }
                 };
-                if record.len() != width {
+                if found != width {
                     stop = Some(Error::RaggedRow {
-                        at: Location::line(path, record.line),
+                        at: Location::line(path, line),
                         expected: width,
-                        found: record.len(),
+                        found,
                     });
+                    block.spans.truncate(block.lines.len() * width);
                     break;
                 }
-                block.add(&record);
+                block.lines.push(line);
             }
             let n = block.lines.len();
             let mut first_refused: Option<(usize, Error)> = None;

@@ -12,19 +12,25 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use memchr::{memchr, memchr_iter};
 use wide::u8x16;
 
-/// Splits a line without its newline into field spans at `delimiter`,
-/// sixteen bytes at a time (portable SIMD through `wide`: one compare per
-/// byte class, one bitmask). Returns `false`, spans unspecified, if the line
-/// holds a quote or a carriage return: such a line is `csv_core`'s.
+/// Appends the field spans of a line (without its newline) to `spans`,
+/// offset by `origin`, cutting at `delimiter` sixteen bytes at a time
+/// (portable SIMD through `wide`: one compare per byte class, one bitmask).
+/// Returns the number of fields, or `None` (and `spans` as it was) if the
+/// line holds a quote or a carriage return: such a line is `csv_core`'s.
 #[inline]
-fn split_plain(body: &[u8], delimiter: u8, spans: &mut Vec<(usize, usize)>) -> bool {
-    spans.clear();
+fn split_plain(
+    body: &[u8],
+    delimiter: u8,
+    origin: usize,
+    spans: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
+    let before = spans.len();
     let (delims, quotes, returns) = (
         u8x16::splat(delimiter),
         u8x16::splat(b'"'),
         u8x16::splat(b'\r'),
     );
-    let mut start = 0;
+    let mut start = origin;
     let blocks = body.chunks_exact(16);
     let tail = blocks.remainder();
     for (k, bytes) in blocks.enumerate() {
@@ -32,28 +38,51 @@ fn split_plain(body: &[u8], delimiter: u8, spans: &mut Vec<(usize, usize)>) -> b
         block.copy_from_slice(bytes);
         let v = u8x16::new(block);
         if (v.simd_eq(quotes) | v.simd_eq(returns)).any() {
-            return false;
+            spans.truncate(before);
+            return None;
         }
         let mut hits = v.simd_eq(delims).to_bitmask();
         while hits != 0 {
-            let at = k * 16 + hits.trailing_zeros() as usize;
+            let at = origin + k * 16 + hits.trailing_zeros() as usize;
             spans.push((start, at));
             start = at + 1;
             hits &= hits - 1;
         }
     }
-    let base = body.len() - tail.len();
+    let base = origin + body.len() - tail.len();
     for (k, &b) in tail.iter().enumerate() {
         if b == b'"' || b == b'\r' {
-            return false;
+            spans.truncate(before);
+            return None;
         }
         if b == delimiter {
             spans.push((start, base + k));
             start = base + k + 1;
         }
     }
-    spans.push((start, body.len()));
-    true
+    spans.push((start, origin + body.len()));
+    Some(spans.len() - before)
+}
+
+/// A line at the splitter's position.
+struct Line {
+    /// Bytes before the newline and any carriage return before it.
+    body: usize,
+    /// Bytes before the newline.
+    len: usize,
+    /// Whether a newline ends it (not the end of the text).
+    newline: bool,
+}
+
+/// What [`Splitter::next_into`] found.
+pub(crate) enum Next<'s> {
+    /// A plain record: its line and number of fields, whose spans (into the
+    /// splitter's text) were appended.
+    Plain { line: u64, fields: usize },
+    /// A quoted record, whose unquoted fields are in the splitter's buffer.
+    Quoted(Record<'s>),
+    /// The end of the text.
+    End,
 }
 
 /// Yields the records of a UTF-8 text, with the 1-based line each starts on.
@@ -73,10 +102,6 @@ pub(crate) struct Splitter<'a> {
 pub(crate) struct Record<'s> {
     /// The 1-based line the record starts on.
     pub(crate) line: u64,
-    /// For a plain line, where its text starts in the splitter's text (its
-    /// fields can then be kept as positions); `None` for a quoted record,
-    /// whose unquoted fields live in the splitter's buffer.
-    pub(crate) origin: Option<usize>,
     text: &'s str,
     spans: &'s [(usize, usize)],
 }
@@ -89,10 +114,6 @@ impl<'s> Record<'s> {
     /// The fields, in order.
     pub(crate) fn fields(&self) -> impl Iterator<Item = &'s str> + '_ {
         self.spans.iter().map(|&(a, b)| &self.text[a..b])
-    }
-    /// The span of field `k` in the record's text (see `origin`).
-    pub(crate) fn spans(&self) -> &'s [(usize, usize)] {
-        self.spans
     }
     /// Field `k`, if the record has it.
     pub(crate) fn get(&self, k: usize) -> Option<&'s str> {
@@ -131,34 +152,64 @@ impl<'a> Splitter<'a> {
     /// quoted record starting on `line` does not unquote to UTF-8 (it
     /// cannot with an ASCII delimiter: unquoting removes ASCII bytes only).
     pub(crate) fn next_record(&mut self) -> Result<Option<Record<'_>>, u64> {
+        let Some(line) = self.next_line() else {
+            return Ok(None);
+        };
+        let body = &self.text.as_bytes()[self.pos..self.pos + line.body];
+        self.spans.clear();
+        if split_plain(body, self.delimiter, 0, &mut self.spans).is_none() {
+            return self.quoted();
+        }
+        let (at, text) = (self.line, &self.text[self.pos..self.pos + line.body]);
+        self.advance(line.len, line.newline);
+        Ok(Some(Record {
+            line: at,
+            text,
+            spans: &self.spans,
+        }))
+    }
+
+    /// The next record: a plain line's field spans are appended to `spans`
+    /// (positions in the text, no intermediate copy); a quoted record is
+    /// returned whole.
+    #[inline]
+    pub(crate) fn next_into(&mut self, spans: &mut Vec<(usize, usize)>) -> Result<Next<'_>, u64> {
+        let Some(line) = self.next_line() else {
+            return Ok(Next::End);
+        };
+        let body = &self.text.as_bytes()[self.pos..self.pos + line.body];
+        let Some(fields) = split_plain(body, self.delimiter, self.pos, spans) else {
+            return Ok(match self.quoted()? {
+                Some(record) => Next::Quoted(record),
+                None => Next::End,
+            });
+        };
+        let at = self.line;
+        self.advance(line.len, line.newline);
+        Ok(Next::Plain { line: at, fields })
+    }
+
+    /// Skips blank lines; the next line at the current position, if any.
+    #[inline]
+    fn next_line(&mut self) -> Option<Line> {
         let bytes = self.text.as_bytes();
         loop {
             if self.pos >= bytes.len() {
-                return Ok(None);
+                return None;
             }
             let rest = &bytes[self.pos..];
             let newline = memchr(b'\n', rest);
-            let line_len = newline.unwrap_or(rest.len());
-            let body = rest[..line_len]
-                .strip_suffix(b"\r")
-                .unwrap_or(&rest[..line_len]);
-            if body.is_empty() {
-                self.advance(line_len, newline.is_some());
+            let len = newline.unwrap_or(rest.len());
+            let body = len - usize::from(rest[..len].ends_with(b"\r"));
+            if body == 0 {
+                self.advance(len, newline.is_some());
                 continue;
             }
-            if !split_plain(body, self.delimiter, &mut self.spans) {
-                return self.quoted();
-            }
-            let line = self.line;
-            let origin = self.pos;
-            let text = &self.text[self.pos..self.pos + body.len()];
-            self.advance(line_len, newline.is_some());
-            return Ok(Some(Record {
-                line,
-                origin: Some(origin),
-                text,
-                spans: &self.spans,
-            }));
+            return Some(Line {
+                body,
+                len,
+                newline: newline.is_some(),
+            });
         }
     }
 
@@ -206,7 +257,6 @@ impl<'a> Splitter<'a> {
         }
         Ok(Some(Record {
             line,
-            origin: None,
             text,
             spans: &self.spans,
         }))
