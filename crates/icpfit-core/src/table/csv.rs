@@ -1,4 +1,14 @@
-//! CSV reading (with the `csv` crate) and writing.
+//! CSV reading and writing.
+//!
+//! How a file is read: the header with the `csv` crate; the body in chunks
+//! (two per thread), each parsed on its own thread. A large file's chunk is
+//! read from disk in 16 MiB pieces of whole records, parsed and dropped, so
+//! the file is never held whole. Cuts are made at the first newline after
+//! each target; a chunk with an odd number of quotes means a quoted field
+//! spans a cut, and the input is then cut again, quote-aware, from memory.
+//! Lines are split by [`super::split`]; cells go, a block of rows and a
+//! column at a time, into typed parts ([`super::parts`]) that
+//! [`super::ingest`] joins.
 //!
 //! Behaviour on awkward files, all tested:
 //! - an empty file (no header) is [`Error::EmptyInput`];
@@ -407,11 +417,16 @@ fn assemble(
     opts: &CsvOptions,
 ) -> Result<AccountTable> {
     let mut chunks = Vec::with_capacity(parsed.len());
-    let mut lines: Vec<u64> = Vec::new();
+    let mut lines: Vec<Vec<u64>> = Vec::with_capacity(parsed.len());
+    let mut starts = Vec::with_capacity(parsed.len());
+    let mut bases = Vec::with_capacity(parsed.len());
+    let mut rows = 0;
     let mut base_line = header.body_line;
     for (c, part) in parsed.into_iter().enumerate() {
         let part = match part {
             Ok(p) => p,
+            // Parse the failing chunk again from its true first line, to
+            // name the right line in the error.
             Err(_) => {
                 return match parse_chunk(
                     body,
@@ -428,7 +443,10 @@ fn assemble(
             }
         };
         chunks.push(part.parts);
-        lines.extend(part.lines.iter().map(|l| l + base_line));
+        starts.push(rows);
+        bases.push(base_line);
+        rows += part.lines.len();
+        lines.push(part.lines);
         base_line += part.newlines;
     }
     let source = Chunks { body, ranges, opts };
@@ -438,6 +456,8 @@ fn assemble(
         &source,
         Rows::Lines {
             path,
+            starts: &starts,
+            bases: &bases,
             lines: &lines,
         },
         opts,

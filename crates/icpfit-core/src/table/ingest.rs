@@ -78,10 +78,14 @@ impl Default for CsvOptions {
 
 /// How to name the place of row `i` in errors.
 pub(crate) enum Rows<'a> {
-    /// Text lines (1-based), one per row, of an optional file.
+    /// Text lines (1-based) of an optional file, kept per chunk: row `i` of
+    /// chunk `c` (which starts at row `starts[c]`) is on line
+    /// `bases[c] + lines[c][i - starts[c]]`. No file-long copy is made.
     Lines {
         path: Option<&'a str>,
-        lines: &'a [u64],
+        starts: &'a [usize],
+        bases: &'a [u64],
+        lines: &'a [Vec<u64>],
     },
     /// In-memory rows (0-based).
     Records,
@@ -90,7 +94,15 @@ pub(crate) enum Rows<'a> {
 impl Rows<'_> {
     fn at(&self, i: usize) -> Location {
         match self {
-            Rows::Lines { path, lines } => Location::line(*path, lines[i]),
+            Rows::Lines {
+                path,
+                starts,
+                bases,
+                lines,
+            } => {
+                let c = starts.partition_point(|&s| s <= i).saturating_sub(1);
+                Location::line(*path, bases[c] + lines[c][i - starts[c]])
+            }
             Rows::Records => Location::row(i),
         }
     }
