@@ -96,6 +96,11 @@ pub(crate) struct Splitter<'a> {
     out: Vec<u8>,
     ends: Vec<usize>,
     spans: Vec<(usize, usize)>,
+    /// The position of the next newline at or after `pos` (the text's end
+    /// when there is none), once searched: a text whose records end in bare
+    /// carriage returns has no newline, and searching the rest of it again
+    /// for every record would be quadratic.
+    newline_at: Option<usize>,
 }
 
 /// One record: its line and its fields.
@@ -135,6 +140,7 @@ impl<'a> Splitter<'a> {
             out: vec![0; 1024],
             ends: vec![0; 64],
             spans: Vec::with_capacity(64),
+            newline_at: None,
         }
     }
 
@@ -197,19 +203,23 @@ impl<'a> Splitter<'a> {
             if self.pos >= bytes.len() {
                 return None;
             }
-            let rest = &bytes[self.pos..];
-            let newline = memchr(b'\n', rest);
-            let len = newline.unwrap_or(rest.len());
-            let body = len - usize::from(rest[..len].ends_with(b"\r"));
+            let at = match self.newline_at {
+                Some(at) if at >= self.pos => at,
+                _ => {
+                    let at =
+                        memchr(b'\n', &bytes[self.pos..]).map_or(bytes.len(), |k| self.pos + k);
+                    self.newline_at = Some(at);
+                    at
+                }
+            };
+            let newline = at < bytes.len();
+            let len = at - self.pos;
+            let body = len - usize::from(bytes[self.pos..at].ends_with(b"\r"));
             if body == 0 {
-                self.advance(len, newline.is_some());
+                self.advance(len, newline);
                 continue;
             }
-            return Some(Line {
-                body,
-                len,
-                newline: newline.is_some(),
-            });
+            return Some(Line { body, len, newline });
         }
     }
 

@@ -903,3 +903,26 @@ fn a_header_only_file_takes_the_declared_kinds() {
     );
     assert_eq!(t.n_rows(), 0);
 }
+
+/// Records ended by bare carriage returns (old spreadsheet exports) read
+/// like any others, and in one pass: the newline search is not repeated
+/// for every record (which would be quadratic on a large file).
+#[test]
+fn carriage_return_line_endings_read_in_one_pass() {
+    let rows = 60_000;
+    let mut text = String::from("account_id,industry,employees\r");
+    for i in 0..rows {
+        text.push_str(&format!(
+            "a{i},{},{}\r",
+            ["retail", "fintech"][i % 2],
+            i % 900
+        ));
+    }
+    let t = read(&text).unwrap();
+    assert_eq!(t.n_rows(), rows);
+    assert_eq!(t.categorical("industry").unwrap().get(1), Some("fintech"));
+    assert_eq!(
+        t.numeric("employees").unwrap()[rows - 1],
+        ((rows - 1) % 900) as f64
+    );
+}
