@@ -277,6 +277,15 @@ impl Body<'_> {
             }
         }
     }
+    /// A read failure, naming the file (or the reader) it came from.
+    fn io_error(&self, source: std::io::Error) -> Error {
+        let path = match self {
+            Body::Memory(_) => "<reader>".to_owned(),
+            #[cfg(unix)]
+            Body::File { path, .. } => path.display().to_string(),
+        };
+        Error::Io { path, source }
+    }
     /// Calls `f` on each piece of `a..b` in order (whole records, about
     /// [`PIECE_BYTES`] each, read once; the whole range at once when in
     /// memory) until it returns `false`.
@@ -286,10 +295,7 @@ impl Body<'_> {
         b: usize,
         mut f: impl FnMut(&[u8]) -> Result<bool>,
     ) -> Result<()> {
-        let io = |source| Error::Io {
-            path: "<csv body>".into(),
-            source,
-        };
+        let io = |source| self.io_error(source);
         if let Body::Memory(m) = self {
             f(&m[a..b])?;
             return Ok(());
@@ -355,7 +361,7 @@ fn parse_file(
         len: len - header.body_start,
     };
     let k = 2 * rayon::current_num_threads();
-    let ranges = chunk_bounds(&body, k).map_err(io)?;
+    let ranges = chunk_bounds(&body, k).map_err(|e| body.io_error(e))?;
     let parsed = parse_chunks(&body, &ranges, &header, Some(path), opts);
     if !parsed
         .iter()
@@ -380,10 +386,7 @@ fn parse(data: &[u8], path: Option<&str>, opts: &CsvOptions) -> Result<AccountTa
     let body_bytes = &data[header.body_start.min(data.len())..];
     let body = Body::Memory(body_bytes);
     let k = 2 * rayon::current_num_threads();
-    let mut ranges = chunk_bounds(&body, k).map_err(|source| Error::Io {
-        path: path.unwrap_or("<reader>").to_owned(),
-        source,
-    })?;
+    let mut ranges = chunk_bounds(&body, k).map_err(|e| body.io_error(e))?;
     let mut parsed = parse_chunks(&body, &ranges, &header, path, opts);
     if !aligned(body_bytes, &ranges, &parsed) {
         ranges = quoted_chunk_bounds(body_bytes, k);

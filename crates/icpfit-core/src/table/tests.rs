@@ -11,6 +11,16 @@ fn read_with(text: &str, opts: &CsvOptions) -> crate::Result<AccountTable> {
     AccountTable::from_csv_reader(text.as_bytes(), opts)
 }
 
+/// Options whose schema declares `employees` numeric.
+fn employees_declared_numeric() -> CsvOptions {
+    let spec =
+        SchemaSpec::from_json(r#"{"columns":[{"name":"employees","kind":"numeric"}]}"#).unwrap();
+    CsvOptions {
+        schema: Some(spec),
+        ..Default::default()
+    }
+}
+
 const DEALS: &str = "\
 account_id,industry,employees,arr,is_partner,close_date,tech_stack,outcome
 a1,fintech,120,1200000,yes,2025-01-15,Salesforce;Snowflake,won
@@ -129,12 +139,7 @@ fn explicit_schema_overrides_inference() {
 
 #[test]
 fn declared_numeric_with_a_bad_value_names_line_column_and_value() {
-    let spec =
-        SchemaSpec::from_json(r#"{"columns":[{"name":"employees","kind":"numeric"}]}"#).unwrap();
-    let opts = CsvOptions {
-        schema: Some(spec),
-        ..Default::default()
-    };
+    let opts = employees_declared_numeric();
     let mut text = String::from("id,employees\n");
     for i in 0..15 {
         text.push_str(&format!("a{i},{}\n", 10 * i));
@@ -626,12 +631,7 @@ fn parallel_chunks_read_exactly_like_one_pass() {
 
 #[test]
 fn errors_in_late_chunks_name_the_exact_line() {
-    let spec =
-        SchemaSpec::from_json(r#"{"columns":[{"name":"employees","kind":"numeric"}]}"#).unwrap();
-    let opts = CsvOptions {
-        schema: Some(spec),
-        ..Default::default()
-    };
+    let opts = employees_declared_numeric();
     for bad in [3, 70_001, 119_999] {
         let (text, lines) = big_csv(120_000, Some(bad));
         let err = read_with(&text, &opts).unwrap_err().to_string();
@@ -831,12 +831,7 @@ fn large_files_read_by_chunks_equal_reading_from_memory() {
     let dir = std::env::temp_dir().join(format!("icpfit-chunks-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("big.csv");
-    let spec =
-        SchemaSpec::from_json(r#"{"columns":[{"name":"employees","kind":"numeric"}]}"#).unwrap();
-    let declared = CsvOptions {
-        schema: Some(spec),
-        ..Default::default()
-    };
+    let declared = employees_declared_numeric();
     // A column of numbers that turns to text in a late piece of a chunk:
     // its earlier cells are read again across pieces.
     let mut late_text = String::from("account_id,code,note\n");
