@@ -23,10 +23,11 @@
 //! is a u64 in a register (bit `code`), larger ones and flags a table
 //! lookup; tags are a word-wise AND with the criterion's mask.
 
+use super::borrowed::{BorrowedColumn, Key, KeyPiece, Keys, Piece, Validity, with_keys};
 use super::scores::{GATE_DISQUALIFIED, GATE_PRIMARY, OUT_OF_SCOPE};
 use crate::error::{Error, Result};
 use crate::icp::{BoundCriterion, BoundIcp, Range, Section, Test, Tiers};
-use crate::table::{AccountTable, Bitmap, Column, DATE_MISSING, FLAG_MISSING};
+use crate::table::{Bitmap, Column, DATE_MISSING, FLAG_MISSING, MISSING_CODE};
 use rayon::prelude::*;
 
 /// Rows per parallel task. Fixed, so that the work split, and therefore the
@@ -267,23 +268,87 @@ pub(crate) fn points_in_order(by_bit: &[f64], points: &mut [f64], bits: &[u64], 
     }
 }
 
+/// A column as the kernel reads it: a table's own, or one lent by a frame.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'t> {
+    Native(&'t Column),
+    Borrowed(&'t BorrowedColumn<'t>),
+}
+
+/// Pieces of a column with the row each starts at.
+type Pieces<'t, P> = Vec<(usize, P)>;
+
+/// The part of rows `start..start + len` that each piece holds: the piece,
+/// the rows within it, and where they start within the block.
+fn segments<'p, P>(
+    pieces: &'p [(usize, P)],
+    len_of: impl Fn(&P) -> usize + 'p,
+    start: usize,
+    len: usize,
+) -> impl Iterator<Item = (&'p P, std::ops::Range<usize>, usize)> + 'p {
+    let end = start + len;
+    pieces.iter().filter_map(move |(s, p)| {
+        let (lo, hi) = ((*s).max(start), (s + len_of(p)).min(end));
+        (lo < hi).then(|| (p, lo - s..hi - s, lo - start))
+    })
+}
+
+/// The outcome of each dictionary entry (or level) of a categorical test:
+/// up to 63 entries, bit `min(slot, 63)` of a u64 (bits from the entry
+/// count up, slot 63 included, being the outcome of a missing value);
+/// more, a table of `bit`-or-0 with the missing outcome in the last slot.
+enum KeySet {
+    Small(u64),
+    Table(Vec<u64>),
+}
+
+impl KeySet {
+    /// `hit(Some(level))` for each entry's level, `hit(None)` for missing.
+    fn new(
+        levels: &mut dyn ExactSizeIterator<Item = u32>,
+        bit: u64,
+        hit: &dyn Fn(Option<usize>) -> bool,
+    ) -> Self {
+        let n = levels.len();
+        let of = |l: u32| hit((l != MISSING_CODE).then_some(l as usize));
+        if n <= 63 {
+            let miss = u64::from(hit(None));
+            let mut set = if miss == 1 { !0u64 << n } else { 0 };
+            for (k, l) in levels.enumerate() {
+                set |= u64::from(of(l)) << k;
+            }
+            KeySet::Small(set)
+        } else {
+            let mut hits: Vec<u64> = levels.map(|l| if of(l) { bit } else { 0 }).collect();
+            hits.push(if hit(None) { bit } else { 0 });
+            KeySet::Table(hits)
+        }
+    }
+}
+
 /// A criterion's test bound to its column's storage.
 enum OpTest<'t> {
-    /// `lo ≤ x ≤ hi`; NaN gives `missing`.
+    /// `lo ≤ x ≤ hi`; NaN (or a null) gives `missing`. `finite_unknown`:
+    /// borrowed values, which may hold a ±∞ (reported, then refused).
     Range {
-        values: &'t [f64],
+        pieces: Pieces<'t, Piece<'t, f64>>,
         lo: f64,
         hi: f64,
         missing: bool,
+        finite_unknown: bool,
     },
-    /// `x is NaN` equals `want`.
-    NanIs { values: &'t [f64], want: bool },
-    /// Category codes of a dictionary of at most 63 levels: bit `min(code,
-    /// 63)` of `set` (bit 63 is the missing code's outcome), in a register.
-    SmallCodes { codes: &'t [u32], set: u64 },
-    /// Category codes looked up in a table of bits; index `min(code, n)`,
-    /// slot `n` being the missing code.
-    Codes { codes: &'t [u32], hits: Vec<u64> },
+    /// `x is missing` equals `want`.
+    NanIs {
+        pieces: Pieces<'t, Piece<'t, f64>>,
+        want: bool,
+    },
+    /// Category keys, looked up in their dictionary's [`KeySet`];
+    /// `missing` is the outcome of a null.
+    Keys {
+        pieces: Pieces<'t, KeyPiece<'t>>,
+        sets: Vec<KeySet>,
+        missing: bool,
+    },
     /// Flag bytes looked up in a 256-entry table of bits.
     Bytes {
         values: &'t [u8],
@@ -321,31 +386,96 @@ fn mismatch(icp: &str, b: &BoundCriterion) -> Error {
     }
 }
 
+/// Numeric values as pieces (a table's own: one piece, known finite).
+fn number_pieces<'t>(src: Source<'t>) -> Option<(Pieces<'t, Piece<'t, f64>>, bool)> {
+    match src {
+        Source::Native(Column::Numeric(v))
+        | Source::Borrowed(BorrowedColumn::Owned(Column::Numeric(v))) => Some((
+            vec![(
+                0,
+                Piece {
+                    values: v,
+                    valid: None,
+                },
+            )],
+            false,
+        )),
+        Source::Borrowed(BorrowedColumn::Numbers(pieces)) => {
+            let mut start = 0;
+            let pieces = pieces
+                .iter()
+                .map(|p| {
+                    start += p.len();
+                    (start - p.len(), *p)
+                })
+                .collect();
+            Some((pieces, true))
+        }
+        _ => None,
+    }
+}
+
+/// The native column behind a source, when it is one.
+fn native<'t>(src: Source<'t>) -> Option<&'t Column> {
+    match src {
+        Source::Native(c) | Source::Borrowed(BorrowedColumn::Owned(c)) => Some(c),
+        Source::Borrowed(_) => None,
+    }
+}
+
 impl<'t> Op<'t> {
     fn new(
         icp: &str,
         b: &BoundCriterion,
-        col: &'t Column,
+        src: Source<'t>,
         points: f64,
         bit: usize,
     ) -> Result<Self> {
         let (word, shift) = (bit / 64, (bit % 64) as u32);
         let bit = 1u64 << shift;
         let miss = b.missing_matches;
-        // Category codes: `hit(k)` for k < n levels, slot n = missing.
-        let codes = |codes: &'t [u32], n: usize, hit: &dyn Fn(usize) -> bool| -> OpTest<'t> {
-            if n <= 63 {
-                let mut set = u64::from(hit(n)) << 63;
-                for k in 0..n {
-                    set |= u64::from(hit(k)) << k;
+        // A categorical test: `hit(Some(level))`, `hit(None)` for missing.
+        let keys = |hit: &dyn Fn(Option<usize>) -> bool| -> Option<OpTest<'t>> {
+            let missing = hit(None);
+            Some(match src {
+                Source::Borrowed(BorrowedColumn::Codes(c)) => {
+                    let mut start = 0;
+                    let pieces = c
+                        .pieces
+                        .iter()
+                        .map(|p| {
+                            start += p.keys.len();
+                            (start - p.keys.len(), *p)
+                        })
+                        .collect();
+                    let sets = c
+                        .to_level
+                        .iter()
+                        .map(|map| KeySet::new(&mut map.iter().copied(), bit, hit))
+                        .collect();
+                    OpTest::Keys {
+                        pieces,
+                        sets,
+                        missing,
+                    }
                 }
-                OpTest::SmallCodes { codes, set }
-            } else {
-                OpTest::Codes {
-                    codes,
-                    hits: (0..=n).map(|k| if hit(k) { bit } else { 0 }).collect(),
+                _ => {
+                    let Some(Column::Categorical(cat)) = native(src) else {
+                        return None;
+                    };
+                    let n = cat.levels().len() as u32;
+                    let piece = KeyPiece {
+                        keys: Keys::U32(cat.codes()),
+                        valid: None,
+                        dictionary: 0,
+                    };
+                    OpTest::Keys {
+                        pieces: vec![(0, piece)],
+                        sets: vec![KeySet::new(&mut (0..n), bit, hit)],
+                        missing,
+                    }
                 }
-            }
+            })
         };
         let bytes = |values: &'t [u8], hit: &dyn Fn(u8) -> bool| -> OpTest<'t> {
             let mut hits = Box::new([0u64; 256]);
@@ -356,64 +486,62 @@ impl<'t> Op<'t> {
             }
             OpTest::Bytes { values, hits }
         };
-        let test = match (&b.test, col) {
-            (Test::Range(r), Column::Numeric(values)) => {
+        let test = match (&b.test, native(src)) {
+            (Test::Range(r), _) => number_pieces(src).map(|(pieces, finite_unknown)| {
                 let (lo, hi) = closed_bounds(r);
                 OpTest::Range {
-                    values,
+                    pieces,
                     lo,
                     hi,
                     missing: miss,
+                    finite_unknown,
                 }
-            }
-            (Test::Missing(want), Column::Numeric(values)) => OpTest::NanIs {
-                values,
-                want: *want,
-            },
-            (Test::Codes(set), Column::Categorical(cat)) => {
-                let n = cat.levels().len();
-                codes(cat.codes(), n, &|k| {
-                    if k == n {
-                        miss
-                    } else {
-                        (set[k / 64] >> (k % 64)) & 1 == 1
-                    }
+            }),
+            (Test::Missing(want), _) if number_pieces(src).is_some() => {
+                number_pieces(src).map(|(pieces, _)| OpTest::NanIs {
+                    pieces,
+                    want: *want,
                 })
             }
-            (Test::Missing(want), Column::Categorical(cat)) => {
-                let n = cat.levels().len();
-                codes(cat.codes(), n, &|k| (k == n) == *want)
-            }
-            (Test::Flag(f), Column::Flag(values)) => bytes(values, &|v| {
-                if v == FLAG_MISSING { miss } else { v == *f }
+            (Test::Codes(set), _) => keys(&|level| match level {
+                None => miss,
+                Some(k) => (set[k / 64] >> (k % 64)) & 1 == 1,
             }),
-            (Test::Missing(want), Column::Flag(values)) => {
-                bytes(values, &|v| (v == FLAG_MISSING) == *want)
+            (Test::Missing(want), Some(Column::Categorical(_))) | (Test::Missing(want), None) => {
+                keys(&|level| level.is_none() == *want)
             }
-            (Test::TagsAny(mask) | Test::TagsAll(mask), Column::TagSet(ts)) => OpTest::Tags {
-                bits: ts.bits(),
-                words: ts.words_per_row(),
-                valid: ts.valid(),
-                mask: mask.clone(),
-                all: matches!(b.test, Test::TagsAll(_)),
-                missing: miss,
-            },
-            (Test::Missing(want), Column::TagSet(ts)) => OpTest::Invalid {
+            (Test::Flag(f), Some(Column::Flag(values))) => Some(bytes(values, &|v| {
+                if v == FLAG_MISSING { miss } else { v == *f }
+            })),
+            (Test::Missing(want), Some(Column::Flag(values))) => {
+                Some(bytes(values, &|v| (v == FLAG_MISSING) == *want))
+            }
+            (Test::TagsAny(mask) | Test::TagsAll(mask), Some(Column::TagSet(ts))) => {
+                Some(OpTest::Tags {
+                    bits: ts.bits(),
+                    words: ts.words_per_row(),
+                    valid: ts.valid(),
+                    mask: mask.clone(),
+                    all: matches!(b.test, Test::TagsAll(_)),
+                    missing: miss,
+                })
+            }
+            (Test::Missing(want), Some(Column::TagSet(ts))) => Some(OpTest::Invalid {
                 valid: ts.valid(),
                 want: *want,
-            },
-            (Test::Missing(want), Column::Text(t)) => OpTest::Invalid {
+            }),
+            (Test::Missing(want), Some(Column::Text(t))) => Some(OpTest::Invalid {
                 valid: t.valid(),
                 want: *want,
-            },
-            (Test::Missing(want), Column::Date(values)) => OpTest::DateMissing {
+            }),
+            (Test::Missing(want), Some(Column::Date(values))) => Some(OpTest::DateMissing {
                 values,
                 want: *want,
-            },
-            _ => return Err(mismatch(icp, b)),
+            }),
+            _ => None,
         };
         Ok(Self {
-            test,
+            test: test.ok_or_else(|| mismatch(icp, b))?,
             points,
             word,
             shift,
@@ -421,78 +549,123 @@ impl<'t> Op<'t> {
         })
     }
 
-    /// Adds this criterion's bit (and, when `P`, its points) to rows
-    /// `start..start + bits.len()`.
+    /// Whether a row may be null by its validity bitmap (then the points
+    /// are not added criterion by criterion but read off the bitsets).
+    fn has_validity(&self) -> bool {
+        match &self.test {
+            OpTest::Range { pieces, .. } | OpTest::NanIs { pieces, .. } => {
+                pieces.iter().any(|(_, p)| p.valid.is_some())
+            }
+            OpTest::Keys { pieces, .. } => pieces.iter().any(|(_, p)| p.valid.is_some()),
+            _ => false,
+        }
+    }
+
+    /// Sets this criterion's bit of the rows of `bits` (a segment of the
+    /// block at `out`) that are null by `valid` to `outcome`.
     #[inline]
-    fn apply<const P: bool>(&self, start: usize, points: &mut [f64], bits: &mut [u64]) {
+    fn fix_nulls(
+        &self,
+        valid: Option<Validity<'_>>,
+        rows: std::ops::Range<usize>,
+        bits: &mut [u64],
+        outcome: bool,
+    ) {
+        if let Some(v) = valid {
+            let set = if outcome { self.bit } else { 0 };
+            let first = rows.start;
+            v.for_each_null(rows, |i| {
+                let b = &mut bits[i - first];
+                *b = (*b & !self.bit) | set;
+            });
+        }
+    }
+
+    /// Adds this criterion's bit (and, when `P`, its points) to rows
+    /// `start..start + bits.len()`. `P` is never asked of a test with a
+    /// validity bitmap ([`has_validity`](Self::has_validity)). Returns
+    /// whether a borrowed value was ±∞.
+    #[inline]
+    fn apply<const P: bool>(&self, start: usize, points: &mut [f64], bits: &mut [u64]) -> bool {
         let len = bits.len();
         let (p, bit) = (self.points, self.bit);
         // The same loop shape for every test: `m` per row, then bit and points.
         macro_rules! each {
-            ($values:expr, |$v:pat_param| $m:expr) => {
+            ($values:expr, $points:expr, $bits:expr, |$v:pat_param| $m:expr) => {
                 if P {
-                    for (($v, pt), b) in $values.zip(points.iter_mut()).zip(bits.iter_mut()) {
+                    for (($v, pt), b) in $values.zip($points.iter_mut()).zip($bits.iter_mut()) {
                         let m: bool = $m;
                         *pt += if m { p } else { 0.0 };
                         *b |= if m { bit } else { 0 };
                     }
                 } else {
-                    for ($v, b) in $values.zip(bits.iter_mut()) {
+                    for ($v, b) in $values.zip($bits.iter_mut()) {
                         let m: bool = $m;
                         *b |= if m { bit } else { 0 };
                     }
                 }
             };
         }
+        // The block's points and bits of a segment (no points unless `P`).
+        macro_rules! outputs {
+            ($out:expr, $n:expr) => {{
+                let pts: &mut [f64] = if P {
+                    &mut points[$out..$out + $n]
+                } else {
+                    &mut []
+                };
+                (pts, &mut bits[$out..$out + $n])
+            }};
+        }
+        let mut infinite = false;
         match &self.test {
             OpTest::Range {
-                values,
+                pieces,
                 lo,
                 hi,
                 missing,
+                finite_unknown,
             } => {
                 let (lo, hi) = (*lo, *hi);
-                let x = values[start..start + len].iter().copied();
-                // Non-short-circuit operators, so that the loop vectorises.
-                if *missing {
-                    each!(x, |v| ((v >= lo) & (v <= hi)) | v.is_nan())
-                } else {
-                    each!(x, |v| (v >= lo) & (v <= hi))
+                for (piece, rows, out) in segments(pieces, Piece::len, start, len) {
+                    let (pts, bs) = outputs!(out, rows.len());
+                    let x = piece.values[rows.clone()].iter().copied();
+                    // Non-short-circuit operators, so that the loop vectorises.
+                    if *missing {
+                        each!(x, pts, bs, |v| ((v >= lo) & (v <= hi)) | v.is_nan())
+                    } else {
+                        each!(x, pts, bs, |v| (v >= lo) & (v <= hi))
+                    }
+                    if *finite_unknown {
+                        infinite |= piece.values[rows.clone()]
+                            .iter()
+                            .fold(false, |any, v| any | (v.abs() == f64::INFINITY));
+                    }
+                    self.fix_nulls(piece.valid, rows, bs, *missing);
                 }
             }
-            OpTest::NanIs { values, want } => {
-                let x = values[start..start + len].iter().copied();
-                each!(x, |v| v.is_nan() == *want)
-            }
-            OpTest::SmallCodes { codes, set } => {
-                let (set, shift) = (*set, self.shift);
-                let c = &codes[start..start + len];
-                if P {
-                    for ((&code, pt), b) in c.iter().zip(points.iter_mut()).zip(bits.iter_mut()) {
-                        let m = (set >> code.min(63)) & 1;
-                        *pt += if m != 0 { p } else { 0.0 };
-                        *b |= m << shift;
-                    }
-                } else {
-                    for (&code, b) in c.iter().zip(bits.iter_mut()) {
-                        *b |= ((set >> code.min(63)) & 1) << shift;
-                    }
+            OpTest::NanIs { pieces, want } => {
+                for (piece, rows, out) in segments(pieces, Piece::len, start, len) {
+                    let (pts, bs) = outputs!(out, rows.len());
+                    let x = piece.values[rows.clone()].iter().copied();
+                    each!(x, pts, bs, |v| v.is_nan() == *want);
+                    self.fix_nulls(piece.valid, rows, bs, *want);
                 }
             }
-            OpTest::Codes { codes, hits } => {
-                let n = hits.len() - 1;
-                let hits = &hits[..=n];
-                let c = &codes[start..start + len];
-                if P {
-                    for ((&code, pt), b) in c.iter().zip(points.iter_mut()).zip(bits.iter_mut()) {
-                        let h = hits[(code as usize).min(n)];
-                        *pt += if h != 0 { p } else { 0.0 };
-                        *b |= h;
-                    }
-                } else {
-                    for (&code, b) in c.iter().zip(bits.iter_mut()) {
-                        *b |= hits[(code as usize).min(n)];
-                    }
+            OpTest::Keys {
+                pieces,
+                sets,
+                missing,
+            } => {
+                for (piece, rows, out) in
+                    segments(pieces, |k: &KeyPiece<'_>| k.keys.len(), start, len)
+                {
+                    let (pts, bs) = outputs!(out, rows.len());
+                    let set = &sets[piece.dictionary];
+                    with_keys!(piece.keys, |keys| {
+                        key_loop::<_, P>(&keys[rows.clone()], set, self.shift, p, pts, bs)
+                    });
+                    self.fix_nulls(piece.valid, rows, bs, *missing);
                 }
             }
             OpTest::Bytes { values, hits } => {
@@ -511,10 +684,10 @@ impl<'t> Op<'t> {
             }
             OpTest::DateMissing { values, want } => {
                 let x = values[start..start + len].iter().copied();
-                each!(x, |v| (v == DATE_MISSING) == *want)
+                each!(x, points, bits, |v| (v == DATE_MISSING) == *want)
             }
             OpTest::Invalid { valid, want } => {
-                each!(start..start + len, |r| valid.get(r) != *want)
+                each!(start..start + len, points, bits, |r| valid.get(r) != *want)
             }
             OpTest::Tags {
                 bits: rows,
@@ -543,6 +716,51 @@ impl<'t> Op<'t> {
                 }
             }
         }
+        infinite
+    }
+}
+
+/// One categorical test over a run of keys of any width: a shift of a u64
+/// in a register (up to 63 entries) or a table lookup per key.
+#[inline(always)]
+fn key_loop<K: Key, const P: bool>(
+    keys: &[K],
+    set: &KeySet,
+    shift: u32,
+    p: f64,
+    points: &mut [f64],
+    bits: &mut [u64],
+) {
+    match set {
+        KeySet::Small(set) => {
+            let set = *set;
+            if P {
+                for ((&k, pt), b) in keys.iter().zip(points.iter_mut()).zip(bits.iter_mut()) {
+                    let m = (set >> k.slot(63)) & 1;
+                    *pt += if m != 0 { p } else { 0.0 };
+                    *b |= m << shift;
+                }
+            } else {
+                for (&k, b) in keys.iter().zip(bits.iter_mut()) {
+                    *b |= ((set >> k.slot(63)) & 1) << shift;
+                }
+            }
+        }
+        KeySet::Table(hits) => {
+            let n = hits.len() - 1;
+            let hits = &hits[..=n];
+            if P {
+                for ((&k, pt), b) in keys.iter().zip(points.iter_mut()).zip(bits.iter_mut()) {
+                    let h = hits[k.slot(n)];
+                    *pt += if h != 0 { p } else { 0.0 };
+                    *b |= h;
+                }
+            } else {
+                for (&k, b) in keys.iter().zip(bits.iter_mut()) {
+                    *b |= hits[k.slot(n)];
+                }
+            }
+        }
     }
 }
 
@@ -554,33 +772,46 @@ pub(crate) struct Kernel<'t> {
     /// Points from the bitsets by byte tables (exactly summable points), or
     /// added criterion by criterion (`None`).
     tables: Option<PointTables>,
+    /// Each criterion's points, by bit: re-added from the bitsets in
+    /// criterion order when neither tables nor criterion-by-criterion
+    /// adding apply (points not exactly summable, and a validity bitmap
+    /// that can still change a row's bit after its criterion ran).
+    by_bit: Vec<f64>,
+    /// Whether some criterion reads a validity bitmap.
+    validity: bool,
     n_rows: usize,
 }
 
 impl<'t> Kernel<'t> {
+    /// The kernel of `bound` over `columns` (the table's, by index) of
+    /// `n_rows` rows.
     pub(crate) fn new(
         icp: &str,
         bound: &BoundIcp,
         tiers: &Tiers,
-        table: &'t AccountTable,
+        columns: &[Source<'t>],
+        n_rows: usize,
     ) -> Result<Self> {
         let ops = bound
             .criteria
             .iter()
-            .map(|b| Op::new(icp, b, &table.columns()[b.column], b.points, b.bit))
+            .map(|b| Op::new(icp, b, columns[b.column], b.points, b.bit))
             .collect::<Result<Vec<_>>>()?;
         let scope = bound
             .scope
             .as_ref()
-            .map(|s| Op::new(icp, s, &table.columns()[s.column], 0.0, 0))
+            .map(|s| Op::new(icp, s, columns[s.column], 0.0, 0))
             .transpose()?;
         let by_bit: Vec<f64> = bound.criteria.iter().map(|b| b.points).collect();
+        let validity = ops.iter().chain(&scope).any(Op::has_validity);
         Ok(Self {
             ops,
             scope,
             gates: Gates::new(bound, tiers),
             tables: PointTables::new(&by_bit),
-            n_rows: table.n_rows(),
+            by_bit,
+            validity,
+            n_rows,
         })
     }
 
@@ -591,7 +822,8 @@ impl<'t> Kernel<'t> {
     /// Scores every row, in parallel over fixed chunks (on the current rayon
     /// pool), into arrays from the recycling pool ([`super::buffers`]) or
     /// fresh zeroed ones (which `run_chunk` then need not clear).
-    pub(crate) fn run(&self, geo: Geometry) -> Output {
+    /// Also says whether a borrowed value was ±∞ (the caller refuses it).
+    pub(crate) fn run(&self, geo: Geometry) -> (Output, bool) {
         let a = super::buffers::take(self.n_rows, self.gates.words);
         let mut out = Output {
             points: a.points,
@@ -599,24 +831,24 @@ impl<'t> Kernel<'t> {
             gates: a.gates,
             matched: a.matched,
         };
-        self.run_in(geo, &mut out, a.reused);
-        out
+        let infinite = self.run_in(geo, &mut out, a.reused);
+        (out, infinite)
     }
 
     /// Scores every row into `out`, reusing its buffers (resized to the
     /// table): no fresh memory, so no page faults, at the price of clearing
     /// each chunk's bitsets just before it is scored (in cache).
-    pub(crate) fn run_into(&self, geo: Geometry, out: &mut Output) {
+    pub(crate) fn run_into(&self, geo: Geometry, out: &mut Output) -> bool {
         let n = self.n_rows;
         let w = self.gates.words;
         out.points.resize(n, 0.0);
         out.tier.resize(n, 0);
         out.gates.resize(n, 0);
         out.matched.resize(n * w, 0);
-        self.run_in(geo, out, true);
+        self.run_in(geo, out, true)
     }
 
-    fn run_in(&self, geo: Geometry, out: &mut Output, clear: bool) {
+    fn run_in(&self, geo: Geometry, out: &mut Output, clear: bool) -> bool {
         let w = self.gates.words;
         out.points
             .par_chunks_mut(geo.chunk)
@@ -624,13 +856,15 @@ impl<'t> Kernel<'t> {
             .zip(out.gates.par_chunks_mut(geo.chunk))
             .zip(out.matched.par_chunks_mut(geo.chunk * w))
             .enumerate()
-            .for_each(|(ci, (((p, t), g), m))| {
+            .map(|(ci, (((p, t), g), m))| {
                 self.run_chunk(ci * geo.chunk, p, t, g, m, geo.block, clear)
-            });
+            })
+            .reduce(|| false, |a, b| a | b)
     }
 
     /// Scores rows `start..start + points.len()`; the outputs are zero
     /// unless `clear` (then the points and bitsets are cleared first).
+    /// Returns whether a borrowed value was ±∞.
     #[allow(clippy::too_many_arguments)]
     fn run_chunk(
         &self,
@@ -641,8 +875,9 @@ impl<'t> Kernel<'t> {
         matched: &mut [u64],
         block: usize,
         clear: bool,
-    ) {
+    ) -> bool {
         let w = self.gates.words;
+        let mut infinite = false;
         // Per-chunk scratch (never per row): column-major bit words when a
         // row needs more than one, and the scope mask.
         let mut scratch = if w > 1 {
@@ -669,8 +904,10 @@ impl<'t> Kernel<'t> {
             let pts = &mut points[b0..b0 + bl];
             let bits = &mut matched[b0 * w..(b0 + bl) * w];
             let exact = self.tables.is_some();
+            // Points added criterion by criterion, or read off the bitsets.
+            let add = !exact && !self.validity;
             if clear {
-                if !exact {
+                if add {
                     pts.fill(0.0);
                 }
                 if w == 1 {
@@ -679,21 +916,21 @@ impl<'t> Kernel<'t> {
             }
             if w == 1 {
                 for op in &self.ops {
-                    if exact {
-                        op.apply::<false>(row0, pts, bits);
+                    infinite |= if add {
+                        op.apply::<true>(row0, pts, bits)
                     } else {
-                        op.apply::<true>(row0, pts, bits);
-                    }
+                        op.apply::<false>(row0, pts, bits)
+                    };
                 }
             } else {
                 scratch.fill(0);
                 for op in &self.ops {
                     let col = &mut scratch[op.word * block..op.word * block + bl];
-                    if exact {
-                        op.apply::<false>(row0, pts, col);
+                    infinite |= if add {
+                        op.apply::<true>(row0, pts, col)
                     } else {
-                        op.apply::<true>(row0, pts, col);
-                    }
+                        op.apply::<false>(row0, pts, col)
+                    };
                 }
                 for (i, row) in bits.chunks_exact_mut(w).enumerate() {
                     for (k, x) in row.iter_mut().enumerate() {
@@ -703,12 +940,14 @@ impl<'t> Kernel<'t> {
             }
             if let Some(t) = &self.tables {
                 t.fill(pts, bits, w);
+            } else if !add {
+                points_in_order(&self.by_bit, pts, bits, w);
             }
             let scope = match &self.scope {
                 Some(op) => {
                     let sb = &mut scope_bits[..bl];
                     sb.fill(0);
-                    op.apply::<false>(row0, &mut [], sb);
+                    infinite |= op.apply::<false>(row0, &mut [], sb);
                     for (o, b) in in_scope.iter_mut().zip(sb.iter()) {
                         *o = *b != 0;
                     }
@@ -725,5 +964,6 @@ impl<'t> Kernel<'t> {
             );
             b0 += bl;
         }
+        infinite
     }
 }

@@ -56,6 +56,7 @@
 //! # Ok::<(), icpfit_core::Error>(())
 //! ```
 
+mod borrowed;
 pub mod buffers;
 mod coded;
 mod kernel;
@@ -63,6 +64,7 @@ pub mod order;
 mod plan;
 mod scores;
 
+pub use borrowed::{BorrowedColumn, BorrowedTable, CodeColumn, KeyPiece, Keys, Piece, Validity};
 pub use buffers::{pooled_bytes, release_buffers};
 pub use coded::{CodedTable, ManyOptions, score_many};
 pub use order::TieBreak;
@@ -160,5 +162,7 @@ impl Icp {
     }
 }
 
+#[cfg(test)]
+mod borrowed_tests;
 #[cfg(test)]
 mod tests;

@@ -57,17 +57,21 @@ impl TieBreak {
     /// NaN stays NaN (missing, ranked last).
     pub(crate) fn values(&self, table: &AccountTable) -> Result<Vec<f64>> {
         match table.column(&self.column)? {
-            Column::Numeric(v) => Ok(if self.ascending {
-                v.iter().map(|x| -x).collect()
-            } else {
-                v.to_vec()
-            }),
+            Column::Numeric(v) => Ok(self.orient(v.to_vec())),
             other => Err(Error::WrongKind {
                 column: self.column.clone(),
                 expected: "numeric (a tie-break column)".into(),
                 found: other.kind().to_string(),
             }),
         }
+    }
+
+    /// Values of the column with "higher is better".
+    pub(crate) fn orient(&self, mut values: Vec<f64>) -> Vec<f64> {
+        if self.ascending {
+            values.iter_mut().for_each(|x| *x = -*x);
+        }
+        values
     }
 }
 

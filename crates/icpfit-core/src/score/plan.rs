@@ -5,11 +5,12 @@
 //! dictionaries (they differ between tables) through [`Icp::bind`], and runs
 //! the columnar kernel.
 
-use super::kernel::{Geometry, Kernel, Output};
+use super::borrowed::{BorrowedColumn, BorrowedTable};
+use super::kernel::{Geometry, Kernel, Output, Source};
 use super::scores::CriterionInfo;
 use super::{FitScores, ScoreOptions, in_pool};
 use crate::error::{Error, Result};
-use crate::icp::Icp;
+use crate::icp::{Icp, Levels, Predicate, Test};
 use crate::table::{AccountTable, Kind, Schema};
 
 /// A column a compiled plan reads.
@@ -131,11 +132,15 @@ impl ScorePlan {
     /// was compiled for ([`Error::SchemaMismatch`] otherwise). Columns may be
     /// in another order.
     pub fn check_table(&self, table: &AccountTable) -> Result<()> {
-        let fields = table.schema().fields();
+        self.check_schema(table.schema())
+    }
+
+    fn check_schema(&self, schema: &Schema) -> Result<()> {
+        let fields = schema.fields();
         for p in &self.columns {
             let field = match fields.get(p.index) {
                 Some(f) if f.name == p.column => f,
-                _ => match table.schema().index_of(&p.column) {
+                _ => match schema.index_of(&p.column) {
                     Ok(i) => &fields[i],
                     Err(e) => {
                         return Err(self.mismatch(p, format!("has no such column ({e})")));
@@ -194,11 +199,15 @@ impl ScorePlan {
         opts.check()?;
         self.check_table(table)?;
         let bound = self.icp.bind(table, opts.levels)?;
-        let tie_break = match &opts.tie_break {
-            Some(t) => Some((t.column.clone(), t.values(table)?)),
-            None => None,
-        };
-        let kernel = Kernel::new(&self.icp.name, &bound, &self.icp.tiers, table)?;
+        let tie_break = self.tie_break(opts, table)?;
+        let sources: Vec<Source<'_>> = table.columns().iter().map(Source::Native).collect();
+        let kernel = Kernel::new(
+            &self.icp.name,
+            &bound,
+            &self.icp.tiers,
+            &sources,
+            table.n_rows(),
+        )?;
         let mut buf = Output {
             points: std::mem::take(&mut out.points),
             tier: std::mem::take(&mut out.tier),
@@ -208,19 +217,135 @@ impl ScorePlan {
         in_pool(opts.n_threads, || {
             kernel.run_into(Geometry::DEFAULT, &mut buf)
         })?;
-        *out = FitScores {
-            icp_name: self.icp.name.clone(),
-            icp_version: self.icp.version.clone(),
-            tiers: self.icp.tiers.clone(),
-            criteria: self.criteria.clone(),
-            words: kernel.words(),
-            points: buf.points,
-            tier: buf.tier,
-            gates: buf.gates,
-            matched: Some(buf.matched),
-            tie_break,
-        };
+        *out = self.scores(kernel.words(), buf, tie_break);
         Ok(())
+    }
+
+    /// Scores every row of a table whose columns are lent by a frame (see
+    /// [`BorrowedTable`]): the same scores and the same errors as scoring
+    /// the table the frame converts to, without converting it.
+    ///
+    /// A category's levels are the dictionary values that valid rows use.
+    /// A dictionary may hold more (pandas' declared categories, polars'
+    /// global ones); that only matters when the ICP names a level that no
+    /// row has, so before binding, each category level the ICP names is
+    /// looked for in the rows (a scan that stops at the first hit), and a
+    /// column with a level absent from the dictionary or from the rows — or
+    /// every category column, with [`Levels::Strict`](crate::icp::Levels::Strict) —
+    /// has its levels restricted to those in use (one pass over its keys).
+    ///
+    /// ```
+    /// use icpfit_core::icp::{Criterion, Icp, Predicate, Range};
+    /// use icpfit_core::score::{BorrowedColumn, BorrowedTable, CodeColumn, KeyPiece, Keys, Piece, ScoreOptions, ScorePlan};
+    ///
+    /// let employees = [800.0, 30.0, 0.0];
+    /// let validity = [0b011u8]; // the third row is null
+    /// let codes: [i8; 3] = [0, 1, -1]; // pandas' category codes, -1 missing
+    /// let sector = [Some("fintech"), Some("retail")];
+    /// let mut table = BorrowedTable::new(vec![
+    ///     ("employees".into(), BorrowedColumn::Numbers(vec![Piece::new(&employees, Some((&validity, 0)))?])),
+    ///     ("sector".into(), BorrowedColumn::Codes(CodeColumn::new(
+    ///         vec![KeyPiece::new(Keys::I8(&codes), None, 0)?], vec![sector.to_vec()])?)),
+    /// ])?;
+    /// let icp = Icp::new("Core", "1")
+    ///     .secondary(Criterion::new("mid", "employees", Predicate::Range(Range::at_least(200.0))).points(60.0))
+    ///     .secondary(Criterion::new("fin", "sector", Predicate::In(vec!["fintech".into()])).points(20.0));
+    /// let plan = ScorePlan::compile(&icp, &table.schema()?)?;
+    /// let scores = plan.score_borrowed(&mut table, &ScoreOptions::default())?;
+    /// assert_eq!(scores.points(), &[80.0, 0.0, 0.0]);
+    /// # Ok::<(), icpfit_core::Error>(())
+    /// ```
+    pub fn score_borrowed(
+        &self,
+        table: &mut BorrowedTable<'_>,
+        opts: &ScoreOptions,
+    ) -> Result<FitScores> {
+        self.score_borrowed_with(table, opts, Geometry::DEFAULT)
+    }
+
+    pub(crate) fn score_borrowed_with(
+        &self,
+        table: &mut BorrowedTable<'_>,
+        opts: &ScoreOptions,
+        geo: Geometry,
+    ) -> Result<FitScores> {
+        opts.check()?;
+        self.check_schema(&table.schema()?)?;
+        self.exact_levels(table, opts.levels);
+        let shape = table.shape()?;
+        let bound = self.icp.bind(&shape, opts.levels)?;
+        let tie_break = match &opts.tie_break {
+            None => None,
+            Some(t) => {
+                let j = shape.schema().index_of(&t.column)?;
+                let values = table.numbers(j).ok_or_else(|| Error::WrongKind {
+                    column: t.column.clone(),
+                    expected: "numeric (a tie-break column)".into(),
+                    found: shape.schema().fields()[j].kind.to_string(),
+                })?;
+                Some((t.column.clone(), t.orient(values)))
+            }
+        };
+        let sources: Vec<Source<'_>> = table.columns().iter().map(Source::Borrowed).collect();
+        let kernel = Kernel::new(
+            &self.icp.name,
+            &bound,
+            &self.icp.tiers,
+            &sources,
+            table.n_rows(),
+        )?;
+        let (out, infinite) = in_pool(opts.n_threads, || kernel.run(geo))?;
+        // Numbers no range criterion read were not looked at for ±∞.
+        let unread = table.columns().iter().enumerate().any(|(j, c)| {
+            matches!(c, BorrowedColumn::Numbers(_))
+                && !bound
+                    .criteria
+                    .iter()
+                    .any(|b| b.column == j && matches!(b.test, Test::Range(_)))
+        });
+        if (infinite || unread)
+            && let Some(e) = table.first_infinite()
+        {
+            return Err(e);
+        }
+        Ok(self.scores(kernel.words(), out, tie_break))
+    }
+
+    /// Restricts the levels of the borrowed category columns whose
+    /// dictionary could make binding differ from binding the converted
+    /// column (see [`score_borrowed`](Self::score_borrowed)).
+    fn exact_levels(&self, table: &mut BorrowedTable<'_>, levels: Levels) {
+        let names = table.names().to_vec();
+        let scope = self
+            .icp
+            .scope
+            .as_ref()
+            .map(|s| (s.column.as_str(), vec![s.value.clone()]));
+        let named = self
+            .icp
+            .criteria()
+            .filter_map(|(_, c)| match &c.predicate {
+                Predicate::In(l) | Predicate::NotIn(l) => Some((c.column.as_str(), l.clone())),
+                _ => None,
+            })
+            .map(|(col, l)| (col, l, levels == Levels::Strict))
+            .chain(scope.map(|(col, l)| (col, l, true)));
+        for (column, wanted, strict) in named {
+            let Some(j) = names.iter().position(|n| n == column) else {
+                continue;
+            };
+            let BorrowedColumn::Codes(c) = &mut table.columns_mut()[j] else {
+                continue;
+            };
+            let inexact = strict
+                || wanted.iter().any(|l| match c.levels().binary_search(l) {
+                    Ok(code) => !c.occurs(code as u32),
+                    Err(_) => true,
+                });
+            if inexact {
+                c.restrict_to_used();
+            }
+        }
     }
 
     pub(crate) fn score_with(
@@ -232,14 +357,37 @@ impl ScorePlan {
         opts.check()?;
         self.check_table(table)?;
         let bound = self.icp.bind(table, opts.levels)?;
-        let tie_break = match &opts.tie_break {
+        let tie_break = self.tie_break(opts, table)?;
+        let sources: Vec<Source<'_>> = table.columns().iter().map(Source::Native).collect();
+        let kernel = Kernel::new(
+            &self.icp.name,
+            &bound,
+            &self.icp.tiers,
+            &sources,
+            table.n_rows(),
+        )?;
+        let (out, _) = in_pool(opts.n_threads, || kernel.run(geo))?;
+        Ok(self.scores(kernel.words(), out, tie_break))
+    }
+
+    fn tie_break(
+        &self,
+        opts: &ScoreOptions,
+        table: &AccountTable,
+    ) -> Result<Option<(String, Vec<f64>)>> {
+        Ok(match &opts.tie_break {
             Some(t) => Some((t.column.clone(), t.values(table)?)),
             None => None,
-        };
-        let kernel = Kernel::new(&self.icp.name, &bound, &self.icp.tiers, table)?;
-        let words = kernel.words();
-        let out = in_pool(opts.n_threads, || kernel.run(geo))?;
-        Ok(FitScores {
+        })
+    }
+
+    fn scores(
+        &self,
+        words: usize,
+        out: Output,
+        tie_break: Option<(String, Vec<f64>)>,
+    ) -> FitScores {
+        FitScores {
             icp_name: self.icp.name.clone(),
             icp_version: self.icp.version.clone(),
             tiers: self.icp.tiers.clone(),
@@ -250,6 +398,6 @@ impl ScorePlan {
             gates: out.gates,
             matched: Some(out.matched),
             tie_break,
-        })
+        }
     }
 }

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 /// The scalar definition (icp::bind), row by row: points summed in criterion
 /// order, tier from `Tiers::tier`, gates, bitsets; rows outside the scope
 /// reset.
-struct Reference {
+pub(super) struct Reference {
     points: Vec<f64>,
     tier: Vec<u8>,
     gates: Vec<u8>,
@@ -18,7 +18,7 @@ struct Reference {
     words: usize,
 }
 
-fn reference(icp: &Icp, table: &AccountTable, levels: Levels) -> Reference {
+pub(super) fn reference(icp: &Icp, table: &AccountTable, levels: Levels) -> Reference {
     let bound = icp.bind(table, levels).unwrap();
     let words = bound.criteria.len().div_ceil(64).max(1);
     let n = table.n_rows();
@@ -56,7 +56,7 @@ fn reference(icp: &Icp, table: &AccountTable, levels: Levels) -> Reference {
     r
 }
 
-fn assert_same(s: &FitScores, r: &Reference, what: &str) {
+pub(super) fn assert_same(s: &FitScores, r: &Reference, what: &str) {
     assert_eq!(s.len(), r.points.len(), "{what}: rows");
     for i in 0..s.len() {
         assert_eq!(
@@ -76,7 +76,7 @@ fn assert_same(s: &FitScores, r: &Reference, what: &str) {
 }
 
 /// Small geometries exercise chunk and block edges on small tables.
-const GEOMETRIES: [Geometry; 3] = [
+pub(super) const GEOMETRIES: [Geometry; 3] = [
     Geometry { chunk: 7, block: 3 },
     Geometry {
         chunk: 64,
@@ -108,7 +108,7 @@ const GRID: [f64; 9] = [-2.0, -0.0, 0.0, 0.5, 1.0, 3.0, 7.25, 50.0, 200.0];
 /// A random table: numeric (NaN, ±0, ties on the thresholds), categorical
 /// (missing), flag (missing), tag sets (missing; 3 or 70 tags so rows take 1
 /// or 2 words), a date and a text column (for `is_missing`).
-fn random_table(rng: &mut ChaCha8Rng, n: usize) -> AccountTable {
+pub(super) fn random_table(rng: &mut ChaCha8Rng, n: usize) -> AccountTable {
     let mut cols: Vec<(String, Column)> = Vec::new();
     for j in 0..3 {
         let v = (0..n)
@@ -273,7 +273,12 @@ fn random_criterion(rng: &mut ChaCha8Rng, name: String, fractional: bool) -> Cri
         .missing(missing)
 }
 
-fn random_icp(rng: &mut ChaCha8Rng, n_criteria: usize, fractional: bool, name: &str) -> Icp {
+pub(super) fn random_icp(
+    rng: &mut ChaCha8Rng,
+    n_criteria: usize,
+    fractional: bool,
+    name: &str,
+) -> Icp {
     let mut icp = Icp::new(name, "1");
     for k in 0..n_criteria {
         let c = random_criterion(rng, format!("c{k}"), fractional);
