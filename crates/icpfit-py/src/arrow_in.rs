@@ -213,7 +213,7 @@ fn is_number(dt: &DataType) -> bool {
     dt.is_integer() || dt.is_floating()
 }
 
-fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Column> {
+pub(crate) fn convert(field: &Field, arrays: &[&ArrayRef], as_text: bool) -> BindResult<Column> {
     let dt = field.data_type();
     let n: usize = arrays.iter().map(|a| a.len()).sum();
     let name = field.name();

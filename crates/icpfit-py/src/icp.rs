@@ -222,6 +222,12 @@ impl PyIcp {
     /// dataframe) against this ICP, with the compiled columnar engine, the
     /// GIL released: see :class:`FitScores`.
     ///
+    /// A dataframe is scored where its columns lie, not converted: float
+    /// columns and categorical ones (pandas ``category``, polars
+    /// ``Categorical`` / ``Enum``, Arrow dictionaries) are read in place;
+    /// other columns the ICP reads, and the id column, are converted. The
+    /// scores and errors are those of scoring ``Table.from_arrow(data)``.
+    ///
     /// Args:
     ///     levels: "lenient" (default: a category level or tag absent from
     ///         ``data`` matches no row, unless it looks like a typo of a

@@ -10,6 +10,7 @@
 //! - [`score`]: `FitScores`, `Reasons`, `score_many`;
 //! - [`cohort`]: `quality`, `cohorts`, `profile`, `QualityScores`, `Cohort`, `Profile`;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
+//! - [`borrow_in`]: Arrow columns scored where they lie, pure Rust;
 //! - [`error`]: the exception classes and the one mapping from core errors;
 //! - [`names`]: kind / role / dimension names.
 //!
@@ -18,6 +19,7 @@
 
 pub mod arrow_in;
 pub mod arrow_out;
+pub mod borrow_in;
 pub mod cohort;
 pub mod error;
 pub mod icp;

@@ -2,10 +2,14 @@
 //! `icpfit.Reasons`: converts the data, scores without the GIL, and hands the
 //! per-row results out as numpy arrays or Arrow.
 
-use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard};
+use crate::arrow_in::{META_ROLE, Overrides, projection, table_from_batches};
+use crate::borrow_in::borrowed_table;
+use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
-use crate::table::{PyTable, arrow_err, frames_call, html_escape, stream_capsule};
+use crate::table::{
+    PyTable, arrow_err, frames_call, html_escape, stream_capsule, warn_all_missing,
+};
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int8Array, Int32Array, Int64Array,
@@ -14,13 +18,15 @@ use arrow_array::{
 use arrow_schema::{ArrowError, Field, Schema};
 use icpfit_core::icp::{Icp, Levels, Tier};
 use icpfit_core::score::{
-    FitScores, ManyOptions, OUT_OF_SCOPE, ScoreOptions, TieBreak, score, score_many as core_many,
+    FitScores, ManyOptions, OUT_OF_SCOPE, ScoreOptions, ScorePlan, TieBreak, score,
+    score_many as core_many,
 };
-use icpfit_core::table::{AccountTable, Column};
+use icpfit_core::table::{AccountTable, Column, Role, default_role};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
+use pyo3_arrow::input::AnyRecordBatch;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -617,6 +623,12 @@ pub(crate) fn score_icp(
     if let Some(t) = &opts.tie_break {
         wanted.push(&t.column);
     }
+    if data.cast::<PyTable>().is_err()
+        && !data.is_instance_of::<PyDict>()
+        && let Some(scores) = score_frame(py, icp, data, &wanted, &opts)?
+    {
+        return Ok(scores);
+    }
     let table = table_with(py, data, Some(&wanted))?;
     let inner = table.get();
     let scores = py.detach(|| guard(|| Ok(score(icp, &inner.0, &opts)?)))?;
@@ -624,6 +636,113 @@ pub(crate) fn score_icp(
         scores,
         table: Some(table.unbind()),
     })
+}
+
+/// Scores a dataframe where its columns lie ([`crate::borrow_in`]): pandas
+/// and polars frames laid out by `icpfit._frames.for_scoring` (category
+/// codes instead of strings), any other Arrow producer as it comes. Only
+/// the id column is converted (the results' row labels; its ids are checked
+/// unique, as converting the frame would). `None` when a wanted column is
+/// not in the frame or the object is no Arrow producer: the caller converts
+/// it, and the error then suggests among all its names.
+fn score_frame(
+    py: Python<'_>,
+    icp: &Icp,
+    data: &Bound<'_, PyAny>,
+    wanted: &[&str],
+    opts: &ScoreOptions,
+) -> PyResult<Option<PyFitScores>> {
+    let overrides = Overrides::default();
+    let mut source = data.clone();
+    let mut categories: Vec<(String, Vec<Option<String>>)> = Vec::new();
+    if let Ok(names) = data
+        .getattr("columns")
+        .and_then(|c| c.extract::<Vec<String>>())
+    {
+        let keep: Vec<&String> = names
+            .iter()
+            .filter(|n| overrides.keeps(n, wanted))
+            .collect();
+        let prepared = py
+            .import("icpfit._frames")?
+            .getattr("for_scoring")?
+            .call1((data, keep))?;
+        if !prepared.is_none() {
+            let (frame, coded): (
+                Bound<'_, PyAny>,
+                std::collections::HashMap<String, Vec<Option<String>>>,
+            ) = prepared.extract()?;
+            source = frame;
+            categories = coded.into_iter().collect();
+        }
+    }
+    if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
+        return Ok(None);
+    }
+    let input: AnyRecordBatch = source.extract()?;
+    let (batches, schema) = input.into_table()?.into_inner();
+    let Some(keep) = projection(&schema, wanted, &overrides) else {
+        return Ok(None);
+    };
+    let is_id = |j: &usize| {
+        let f = &schema.fields()[*j];
+        let role = f
+            .metadata()
+            .get(META_ROLE)
+            .and_then(|r| crate::names::role(f.name(), r).ok());
+        role.unwrap_or_else(|| default_role(f.name())) == Role::Id
+    };
+    let (ids, scored): (Vec<usize>, Vec<usize>) = keep.iter().partition(|j| is_id(j));
+    let scored: Vec<usize> = keep
+        .iter()
+        .copied()
+        .filter(|j| scored.contains(j) || wanted.contains(&schema.fields()[*j].name().as_str()))
+        .collect();
+    let project = |cols: &[usize]| -> PyResult<(Schema, Vec<RecordBatch>)> {
+        let batches = batches
+            .iter()
+            .map(|b| b.project(cols))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(arrow_err)?;
+        Ok((schema.project(cols).map_err(arrow_err)?, batches))
+    };
+    let (id_schema, id_batches) = project(&ids)?;
+    let (scored_schema, scored_batches) = project(&scored)?;
+    let (scores, id_table, all_missing) = py.detach(|| {
+        guard(|| {
+            let id_table = if ids.is_empty() {
+                None
+            } else {
+                Some(table_from_batches(&id_schema, &id_batches, &overrides)?)
+            };
+            let mut table =
+                borrowed_table(&scored_schema, &scored_batches, &categories, &overrides)?;
+            let all_missing: Vec<String> = table
+                .names()
+                .iter()
+                .zip(table.columns())
+                .filter(|(_, c)| c.all_missing())
+                .map(|(n, _)| n.clone())
+                .collect();
+            let plan = ScorePlan::compile(icp, &table.schema()?)?;
+            let scores = plan.score_borrowed(&mut table, opts)?;
+            Ok((scores, id_table, all_missing))
+        })
+    })?;
+    for c in all_missing {
+        warn(
+            py,
+            &format!("column `{c}`: every value is missing; it is kept so that analyses report it"),
+        )?;
+    }
+    let table = match id_table {
+        Some(t) => {
+            warn_all_missing(py, &t, false)?;
+            Some(Py::new(py, PyTable(t))?)
+        }
+        None => None,
+    };
+    Ok(Some(PyFitScores { scores, table }))
 }
 
 /// Scores every ICP of ``icps`` over ``data``, coding the table once: every

@@ -279,7 +279,11 @@ fn summary_html(rows: &[ColumnSummary]) -> String {
     )
 }
 
-fn warn_all_missing(py: Python<'_>, table: &AccountTable, from_csv: bool) -> PyResult<()> {
+pub(crate) fn warn_all_missing(
+    py: Python<'_>,
+    table: &AccountTable,
+    from_csv: bool,
+) -> PyResult<()> {
     let columns: Vec<&str> = if from_csv {
         table
             .warnings()

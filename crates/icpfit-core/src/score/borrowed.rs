@@ -56,15 +56,22 @@ impl<'a> Validity<'a> {
     }
 
     /// The 64 validity bits of rows `i..i + 64` (bits past the bitmap's end
-    /// read as set).
+    /// read as set). Two unaligned loads away from the bitmap's end; a copy
+    /// near it.
     #[inline]
-    fn word(&self, i: usize) -> u64 {
+    pub(crate) fn word(&self, i: usize) -> u64 {
         let b = self.offset + i;
         let (start, shift) = (b / 8, b % 8);
         let mut buf = [0xffu8; 16];
-        let avail = self.bytes.len().saturating_sub(start).min(9);
-        buf[..avail].copy_from_slice(&self.bytes[start..start + avail]);
-        (u128::from_le_bytes(buf) >> shift) as u64
+        let chunk: &[u8; 16] = match self.bytes.get(start..start + 16) {
+            Some(c) => c.try_into().unwrap_or(&buf),
+            None => {
+                let avail = self.bytes.len().saturating_sub(start).min(9);
+                buf[..avail].copy_from_slice(&self.bytes[start..start + avail]);
+                &buf
+            }
+        };
+        (u128::from_le_bytes(*chunk) >> shift) as u64
     }
 
     /// Calls `f(i)` for every row `i` in `rows` without a value, 64 rows per

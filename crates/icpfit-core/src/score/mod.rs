@@ -29,6 +29,12 @@
 //!   one-byte codes, not K passes over the f64 columns. Same points and
 //!   tiers as the one-ICP engine, bit for bit.
 //!
+//! Either engine reads a table's own columns; the one-ICP engine also reads
+//! a frame's columns where they lie ([`BorrowedTable`],
+//! [`ScorePlan::score_borrowed`]): f64 values with Arrow validity bitmaps,
+//! dictionary keys of any width. Converting a frame first would cost more
+//! than scoring it.
+//!
 //! Ranking the scored accounts (ties broken deterministically, a continuous
 //! `rank_score`) is in [`FitScores::order`]; see the [`order`] module docs.
 //!

@@ -1,0 +1,382 @@
+//! Arrow record batches → a [`BorrowedTable`]: the columns scoring can read
+//! where they lie, without converting them. Pure Rust (no Python).
+//!
+//! | Arrow column | borrowed as |
+//! |---|---|
+//! | float64 (any chunks, nulls or NaN for missing) | numbers: the values and the validity bitmap |
+//! | dictionary of strings, integer keys | keys into each chunk's dictionary |
+//! | integers named in `categories` (pandas' category codes, polars' physical codes) | keys into those categories |
+//!
+//! Everything else, and a column whose role is `id` or whose metadata
+//! declares another kind, is converted exactly as [`crate::arrow_in`] does.
+//! So is a category whose values join tags (`a;b`) or are all ISO dates,
+//! which the conversion infers as a tag set or a date.
+
+use crate::arrow_in::{META_KIND, META_ROLE, Overrides, TAG_SEPARATOR, convert, strings_column};
+use crate::error::{BindResult, PyIcpfitErr};
+use crate::names;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type,
+    UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use icpfit_core::score::{BorrowedColumn, BorrowedTable, CodeColumn, KeyPiece, Keys, Piece};
+use icpfit_core::table::{Column, Kind, Role, default_role};
+use rayon::prelude::*;
+
+/// The categories of integer-coded columns, by column name.
+pub type Categories = [(String, Vec<Option<String>>)];
+
+/// The columns of `batches` as a table scoring reads in place.
+pub fn borrowed_table<'a>(
+    schema: &'a Schema,
+    batches: &'a [RecordBatch],
+    categories: &'a Categories,
+    overrides: &Overrides,
+) -> BindResult<BorrowedTable<'a>> {
+    // Columns are independent: those converted convert in parallel, as in
+    // [`crate::arrow_in::table_from_batches`]; the first failing column in
+    // schema order is the error reported.
+    let columns = schema
+        .fields()
+        .par_iter()
+        .enumerate()
+        .map(|(j, field)| {
+            let arrays: Vec<&'a ArrayRef> = batches.iter().map(|b| b.column(j)).collect();
+            let name = field.name();
+            let role = match overrides.role(name) {
+                Some(r) => r,
+                None => match field.metadata().get(META_ROLE) {
+                    Some(r) => names::role(name, r)?,
+                    None => default_role(name),
+                },
+            };
+            let declared = field.metadata().get(META_KIND).map(String::as_str);
+            let as_text = role == Role::Id || declared == Some(Kind::Text.as_str());
+            let coded = categories.iter().find(|(n, _)| n == name).map(|(_, c)| c);
+            let column = match borrow(field, &arrays, coded)? {
+                Some(BorrowedColumn::Codes(c))
+                    if as_text || declared.is_some_and(|d| d != "categorical") =>
+                {
+                    BorrowedColumn::Owned(decoded(name, c, as_text, declared)?)
+                }
+                Some(BorrowedColumn::Codes(mut c)) => match inferred(&mut c)? {
+                    Some(owned) => BorrowedColumn::Owned(owned),
+                    None => BorrowedColumn::Codes(c),
+                },
+                Some(numbers) if !as_text => numbers,
+                _ => BorrowedColumn::Owned(convert(field, &arrays, as_text)?),
+            };
+            Ok((name.clone(), column))
+        })
+        .collect::<Vec<BindResult<_>>>()
+        .into_iter()
+        .collect::<BindResult<Vec<_>>>()?;
+    Ok(BorrowedTable::new(columns)?)
+}
+
+/// The column borrowed, when its type allows.
+fn borrow<'a>(
+    field: &Field,
+    arrays: &[&'a ArrayRef],
+    coded: Option<&'a Vec<Option<String>>>,
+) -> BindResult<Option<BorrowedColumn<'a>>> {
+    let dt = field.data_type();
+    if *dt == DataType::Float64 {
+        let pieces = arrays
+            .iter()
+            .map(|&a| {
+                let a = a.as_primitive::<Float64Type>();
+                Piece::new(a.values(), validity(a))
+            })
+            .collect::<Result<_, _>>()?;
+        return Ok(Some(BorrowedColumn::Numbers(pieces)));
+    }
+    if let Some(categories) = coded
+        && dt.is_integer()
+    {
+        let dictionary: Vec<Option<&str>> = categories.iter().map(|c| c.as_deref()).collect();
+        let pieces = arrays
+            .iter()
+            .map(|&a| {
+                let (keys, valid) =
+                    integer_keys(a.as_ref(), dt).ok_or_else(|| unsupported(field))?;
+                Ok(KeyPiece::new(keys, valid, 0)?)
+            })
+            .collect::<BindResult<_>>()?;
+        return Ok(Some(BorrowedColumn::Codes(CodeColumn::new(
+            pieces,
+            vec![dictionary],
+        )?)));
+    }
+    if let DataType::Dictionary(key, value) = dt
+        && matches!(
+            **value,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        )
+    {
+        let mut pieces = Vec::with_capacity(arrays.len());
+        let mut dictionaries: Vec<Vec<Option<&'a str>>> = Vec::new();
+        let mut last: Option<&'a ArrayRef> = None;
+        for &a in arrays {
+            let d = a.as_any_dictionary();
+            let values = d.values();
+            // Chunks usually share one dictionary: read it once.
+            if !last.is_some_and(|l| std::sync::Arc::ptr_eq(l, values)) {
+                dictionaries.push(strings(values.as_ref()).ok_or_else(|| unsupported(field))?);
+                last = Some(values);
+            }
+            let (keys, valid) =
+                dictionary_keys(a.as_ref(), key).ok_or_else(|| unsupported(field))?;
+            pieces.push(KeyPiece::new(keys, valid, dictionaries.len() - 1)?);
+        }
+        return Ok(Some(BorrowedColumn::Codes(CodeColumn::new(
+            pieces,
+            dictionaries,
+        )?)));
+    }
+    Ok(None)
+}
+
+fn unsupported(field: &Field) -> PyIcpfitErr {
+    PyIcpfitErr::UnsupportedArrowType {
+        column: field.name().clone(),
+        data_type: field.data_type().to_string(),
+    }
+}
+
+/// A validity bitmap: its bytes and bit offset.
+type Bits<'a> = Option<(&'a [u8], usize)>;
+
+/// The validity bitmap of an array with nulls.
+fn validity(a: &dyn Array) -> Bits<'_> {
+    a.nulls()
+        .filter(|n| n.null_count() > 0)
+        .map(|n| (n.inner().values(), n.inner().offset()))
+}
+
+/// The values of a primitive array and its validity.
+fn typed<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>) -> (&[T::Native], Bits<'_>) {
+    (a.values(), validity(a))
+}
+
+/// An integer array as keys.
+fn integer_keys<'a>(a: &'a dyn Array, dt: &DataType) -> Option<(Keys<'a>, Bits<'a>)> {
+    macro_rules! keys {
+        ($t:ty, $k:ident) => {{
+            let (v, valid) = typed(a.as_primitive_opt::<$t>()?);
+            (Keys::$k(v), valid)
+        }};
+    }
+    Some(match dt {
+        DataType::Int8 => keys!(Int8Type, I8),
+        DataType::Int16 => keys!(Int16Type, I16),
+        DataType::Int32 => keys!(Int32Type, I32),
+        DataType::Int64 => keys!(Int64Type, I64),
+        DataType::UInt8 => keys!(UInt8Type, U8),
+        DataType::UInt16 => keys!(UInt16Type, U16),
+        DataType::UInt32 => keys!(UInt32Type, U32),
+        DataType::UInt64 => keys!(UInt64Type, U64),
+        _ => return None,
+    })
+}
+
+/// A dictionary array's keys (their validity is the rows').
+fn dictionary_keys<'a>(a: &'a dyn Array, key: &DataType) -> Option<(Keys<'a>, Bits<'a>)> {
+    macro_rules! keys {
+        ($t:ty) => {
+            integer_keys(a.as_dictionary_opt::<$t>()?.keys(), key)
+        };
+    }
+    match key {
+        DataType::Int8 => keys!(Int8Type),
+        DataType::Int16 => keys!(Int16Type),
+        DataType::Int32 => keys!(Int32Type),
+        DataType::Int64 => keys!(Int64Type),
+        DataType::UInt8 => keys!(UInt8Type),
+        DataType::UInt16 => keys!(UInt16Type),
+        DataType::UInt32 => keys!(UInt32Type),
+        DataType::UInt64 => keys!(UInt64Type),
+        _ => None,
+    }
+}
+
+/// A string array's values (`None` for nulls).
+fn strings(a: &dyn Array) -> Option<Vec<Option<&str>>> {
+    Some(match a.data_type() {
+        DataType::Utf8 => a.as_string::<i32>().iter().collect(),
+        DataType::LargeUtf8 => a.as_string::<i64>().iter().collect(),
+        DataType::Utf8View => a.as_string_view().iter().collect(),
+        _ => return None,
+    })
+}
+
+/// A borrowed category the conversion would not leave categorical, as that
+/// conversion: tags joined in one value, or every value an ISO date.
+/// `None` when it stays categorical (the levels then exactly those in use,
+/// when a value could have said otherwise).
+fn inferred(c: &mut CodeColumn<'_>) -> BindResult<Option<Column>> {
+    let suspicious = |c: &CodeColumn<'_>| {
+        c.levels()
+            .iter()
+            .any(|l| l.contains(TAG_SEPARATOR) || icpfit_core::table::date::parse_iso(l).is_some())
+    };
+    if !suspicious(c) {
+        return Ok(None);
+    }
+    c.restrict_to_used();
+    Ok(match strings_column(c.to_categorical()?, None) {
+        Column::Categorical(_) => None,
+        other => Some(other),
+    })
+}
+
+/// A borrowed category converted: as text (ids), or to the declared kind.
+fn decoded(
+    name: &str,
+    c: CodeColumn<'_>,
+    as_text: bool,
+    declared: Option<&str>,
+) -> BindResult<Column> {
+    let mut c = c;
+    c.restrict_to_used();
+    let cat = c.to_categorical()?;
+    Ok(if as_text {
+        let values: Vec<Option<&str>> = (0..cat.codes().len()).map(|i| cat.get(i)).collect();
+        Column::Text(icpfit_core::table::TextColumn::from_strings(name, &values)?)
+    } else {
+        strings_column(cat, declared)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{DictionaryArray, Float64Array, Int8Array, Int64Array, StringArray};
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    fn batches(cols: Vec<(&str, ArrayRef, Option<&str>)>) -> (Schema, Vec<RecordBatch>) {
+        let fields: Vec<Field> = cols
+            .iter()
+            .map(|(n, a, kind)| {
+                let f = Field::new(*n, a.data_type().clone(), true);
+                match kind {
+                    Some(k) => {
+                        f.with_metadata(HashMap::from([(META_KIND.to_owned(), (*k).to_owned())]))
+                    }
+                    None => f,
+                }
+            })
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let arrays: Vec<ArrayRef> = cols.into_iter().map(|(_, a, _)| a).collect();
+        let b = RecordBatch::try_new(schema.clone(), arrays).expect("batch");
+        // Two batches of the same arrays: pieces, one shared dictionary.
+        ((*schema).clone(), vec![b.clone(), b])
+    }
+
+    fn dict(values: &[Option<&str>]) -> ArrayRef {
+        Arc::new(
+            values
+                .iter()
+                .copied()
+                .collect::<DictionaryArray<Int8Type>>(),
+        )
+    }
+
+    #[test]
+    fn each_arrow_type_is_borrowed_or_converted_as_documented() {
+        let (schema, b) = batches(vec![
+            (
+                "employees",
+                Arc::new(Float64Array::from(vec![Some(1.0), None, Some(f64::NAN)])),
+                None,
+            ),
+            (
+                "sector",
+                dict(&[Some("fintech"), None, Some("retail")]),
+                None,
+            ),
+            (
+                "region_code",
+                Arc::new(Int8Array::from(vec![0, -1, 1])),
+                None,
+            ),
+            ("seats", Arc::new(Int64Array::from(vec![1, 2, 3])), None),
+            ("stack", dict(&[Some("a;b"), Some("a"), None]), None),
+            (
+                "signed",
+                dict(&[Some("2025-01-31"), None, Some("2024-12-01")]),
+                None,
+            ),
+            ("note", dict(&[Some("x"), Some("y"), None]), Some("text")),
+            (
+                "account_id",
+                dict(&[Some("a1"), Some("a2"), Some("a3")]),
+                None,
+            ),
+            (
+                "plain",
+                Arc::new(StringArray::from(vec![Some("p"), None, Some("q")])),
+                None,
+            ),
+        ]);
+        let categories = vec![(
+            "region_code".to_owned(),
+            vec![Some("emea".to_owned()), Some("na".to_owned())],
+        )];
+        let t = borrowed_table(&schema, &b, &categories, &Overrides::default()).expect("table");
+        assert_eq!(t.n_rows(), 6);
+        let kinds: Vec<String> = t
+            .columns()
+            .iter()
+            .map(|c| match c {
+                BorrowedColumn::Numbers(p) => format!("numbers/{}", p.len()),
+                BorrowedColumn::Codes(c) => format!("codes {:?}", c.levels()),
+                BorrowedColumn::Owned(c) => format!("owned {}", c.kind()),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "numbers/2",
+                r#"codes ["fintech", "retail"]"#,
+                r#"codes ["emea", "na"]"#,
+                "owned numeric",
+                "owned tag_set",
+                "owned date",
+                "owned text",
+                "owned text",
+                "owned categorical",
+            ]
+        );
+        // A borrowed column reads as its conversion does.
+        let BorrowedColumn::Codes(region) = &t.columns()[2] else {
+            unreachable!()
+        };
+        let cat = region.to_categorical().expect("codes");
+        assert_eq!(cat.get(0), Some("emea"));
+        assert_eq!(cat.get(1), None);
+        assert_eq!(cat.get(5), Some("na"));
+        assert!(!t.columns()[0].all_missing());
+    }
+
+    #[test]
+    fn categories_apply_to_integer_columns_only() {
+        let (schema, b) = batches(vec![(
+            "region",
+            Arc::new(StringArray::from(vec!["x"])),
+            None,
+        )]);
+        // Categories for a string column are not used: it converts as usual.
+        let categories = vec![("region".to_owned(), vec![Some("a".to_owned())])];
+        let t = borrowed_table(&schema, &b, &categories, &Overrides::default()).expect("table");
+        assert!(matches!(
+            t.columns()[0],
+            BorrowedColumn::Owned(Column::Categorical(_))
+        ));
+    }
+}

@@ -1,0 +1,201 @@
+"""Scoring a dataframe where its columns lie (no conversion): pandas,
+polars and pyarrow frames, chunked or not, with nulls, NaN, unused and
+repeated categories, give exactly the scores, reasons, ids, warnings and
+errors of scoring the ``icpfit.Table`` they convert to."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import icpfit
+
+N = 3_000
+SECTORS = ["fintech", "healthtech", "retail", "govtech", "edtech"]
+
+ICP: dict[str, Any] = {
+    "name": "Frames",
+    "version": "1",
+    "primary": [{"name": "mid", "column": "employees", "range": {"min": 50, "max": 5000}, "points": 20}],
+    "secondary": [
+        {"name": "vertical", "column": "sector", "in": ["fintech", "healthtech"], "points": 25},
+        {"name": "not_retail", "column": "region", "not_in": ["apac"], "points": 7, "missing": "fail"},
+        {"name": "arr", "column": "arr", "range": {"min": 10.5}, "points": 12.5, "missing": "neutral"},
+        {"name": "seats", "column": "seats", "range": {"min": 10}, "points": 5},
+        {"name": "snow", "column": "stack", "has_any": ["Snowflake"], "points": 10},
+        {"name": "no_region", "column": "region", "is_missing": True, "points": -3},
+    ],
+    "negative": [{"name": "tiny", "column": "employees", "range": {"max": 20}}],
+    "tiers": {"a": 60, "b": 40, "c": 20},
+}
+
+
+def table(seed: int = 3) -> pa.Table:
+    """Floats with nulls and NaN, categories with nulls, an integer column,
+    joined tags (a tag set) and ids."""
+    rng = np.random.default_rng(seed)
+    employees = np.round(np.exp(rng.normal(5, 1.3, N)))
+    employees[rng.random(N) < 0.05] = np.nan
+    arr = rng.gamma(2.0, 10.0, N)
+    sector = np.array(SECTORS[:4], dtype=object)[rng.integers(0, 4, N)]  # edtech never used
+    sector[rng.random(N) < 0.07] = None
+    region = np.array(["emea", "na", "apac"], dtype=object)[rng.integers(0, 3, N)]
+    region[rng.random(N) < 0.1] = None
+    stack = np.array(["Snowflake;dbt", "Salesforce", "Snowflake", None], dtype=object)[rng.integers(0, 4, N)]
+    return pa.table(
+        {
+            "account_id": [f"acc-{i:05d}" for i in range(N)],
+            "employees": pa.array(employees, from_pandas=True),  # NaN -> null
+            "arr": pa.array(np.where(rng.random(N) < 0.05, np.nan, arr)),  # NaN stays NaN
+            "sector": pa.array(sector).dictionary_encode(),
+            "region": pa.array(region, type=pa.string()),
+            "seats": pa.array(rng.integers(0, 40, N)),
+            "stack": pa.array(stack, type=pa.string()),
+        }
+    )
+
+
+def frames(t: pa.Table) -> dict[str, Any]:
+    """The same data in every frame library and layout."""
+    sector_cats = pd.CategoricalDtype(SECTORS)  # declared categories, one unused
+    pdf = t.to_pandas()
+    pdf["sector"] = pdf["sector"].astype(str).where(pdf["sector"].notna(), None).astype(sector_cats)
+    pdf["region"] = pdf["region"].astype("category")
+    chunked = pa.concat_tables([t.slice(0, 1000), t.slice(1000, 1234), t.slice(2234)])
+    # Each chunk its own dictionary, shuffled and with repeats and nulls.
+    rebuilt = []
+    for start, stop in [(0, 1000), (1000, 2000), (2000, N)]:
+        part = t.slice(start, stop - start)
+        values = part.column("sector").combine_chunks().dictionary_decode().to_pylist()
+        dictionary = ["retail", None, "fintech", "healthtech", "fintech", "govtech", "zzz"]
+        keys = [None if v is None else dictionary.index(v) for v in values]
+        rebuilt.append(
+            part.set_column(
+                part.schema.get_field_index("sector"),
+                "sector",
+                pa.DictionaryArray.from_arrays(pa.array(keys, type=pa.int16()), pa.array(dictionary)),
+            )
+        )
+    # polars' Categorical shares one global set of categories: strings of
+    # other columns and frames are entries of this column's dictionary too.
+    pl.Series(["unrelated", "values", "first"], dtype=pl.Categorical)
+    polars_cat = pl.from_arrow(t).with_columns(pl.col("region").cast(pl.Categorical))
+    polars_enum = pl.from_arrow(t).with_columns(pl.col("sector").cast(pl.String).cast(pl.Enum(SECTORS)))
+    return {
+        "pyarrow": t,
+        "pyarrow chunked": chunked,
+        "pyarrow chunk dictionaries": pa.concat_tables(rebuilt),
+        "pandas": pdf,
+        "polars": pl.from_arrow(t),
+        "polars categorical": polars_cat,
+        "polars enum": polars_enum,
+        "pandas via arrow": pa.Table.from_pandas(pdf),
+    }
+
+
+def assert_same(got: icpfit.FitScores, want: icpfit.FitScores, what: str) -> None:
+    assert np.array_equal(got.points, want.points), what
+    assert np.array_equal(got.tier, want.tier), what
+    assert np.array_equal(got.matched, want.matched), what
+    assert np.array_equal(got.primary_pass, want.primary_pass), what
+    assert np.array_equal(got.disqualified, want.disqualified), what
+    assert got.explain(7) == want.explain(7), what
+    assert got.to_arrow().column("account_id").equals(want.to_arrow().column("account_id")), what
+
+
+@pytest.mark.parametrize("levels", ["lenient", "strict"])
+def test_every_frame_scores_as_its_table(levels: str) -> None:
+    icp = icpfit.Icp.from_dict(ICP)
+    for name, data in frames(table()).items():
+        want = icp.score(icpfit.Table.from_arrow(data), levels=levels)  # type: ignore[arg-type]
+        got = icp.score(data, levels=levels)  # type: ignore[arg-type]
+        assert_same(got, want, name)
+        assert (want.points > 0).any() and len(set(want.tier.tolist())) >= 3, name
+
+
+def test_tie_break_and_thread_counts_read_the_frame() -> None:
+    icp = icpfit.Icp.from_dict(ICP)
+    t = table()
+    want = icp.score(icpfit.Table.from_arrow(t), tie_break="arr")
+    for name, data in frames(t).items():
+        for threads in (1, 2):
+            got = icp.score(data, tie_break="arr", n_threads=threads)
+            assert np.array_equal(got.order(), want.order()), name
+
+
+def test_levels_no_row_has_behave_as_after_conversion() -> None:
+    # `edtech` is a declared pandas category (and an entry of the polars
+    # enum) that no row uses: strict scoring refuses it, as it refuses it in
+    # the converted table; lenient scoring matches nothing.
+    doc = {**ICP, "secondary": [{"name": "ed", "column": "sector", "in": ["edtech"], "points": 5}]}
+    icp = icpfit.Icp.from_dict(doc)
+    for name, data in frames(table()).items():
+        with pytest.raises(icpfit.IcpError, match="`edtech` is not a level of `sector`"):
+            icp.score(data, levels="strict")
+        assert not icp.score(data).matches("ed").any(), name
+    typo = icpfit.Icp.from_dict({**ICP, "secondary": [{"name": "t", "column": "sector", "in": ["fintec"]}]})
+    for data in frames(table()).values():
+        with pytest.raises(icpfit.IcpError, match="did you mean `fintech`"):
+            typo.score(data)
+
+
+def test_an_infinite_value_is_the_same_error_as_converting() -> None:
+    t = table()
+    employees = t.column("employees").to_numpy(zero_copy_only=False).copy()
+    employees[123] = np.inf
+    bad = t.set_column(1, "employees", pa.array(employees))
+    icp = icpfit.Icp.from_dict(ICP)
+    with pytest.raises(icpfit.ParseError) as converting:
+        icpfit.Table.from_arrow(bad)
+    for data in (bad, bad.to_pandas(), pl.from_arrow(bad)):
+        with pytest.raises(icpfit.ParseError) as scoring:
+            icp.score(data)
+        assert str(scoring.value) == str(converting.value)
+        assert "row 123, column `employees`" in str(scoring.value)
+    # Under a null an infinite value is no value.
+    masked = t.set_column(1, "employees", pa.array(employees, mask=np.arange(N) == 123))
+    assert np.array_equal(icp.score(masked).points, icp.score(icpfit.Table.from_arrow(masked)).points)
+
+
+def test_ids_warnings_and_inferred_kinds_follow_the_conversion() -> None:
+    icp = icpfit.Icp.from_dict(ICP)
+    t = table()
+    duplicated = t.set_column(0, "account_id", pa.array(["same"] * N))
+    for data in (duplicated, duplicated.to_pandas(), pl.from_arrow(duplicated)):
+        with pytest.raises(icpfit.IcpfitError, match="duplicate id `same`"):
+            icp.score(data)
+    empty = t.set_column(2, "arr", pa.array([None] * N, type=pa.float64()))
+    for data in (empty, empty.to_pandas(), pl.from_arrow(empty)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            icp.score(data)
+        assert any("column `arr`: every value is missing" in str(w.message) for w in caught)
+    # Joined tags in a categorical column are a tag set, as after conversion.
+    tags = t.set_column(6, "stack", t.column("stack").dictionary_encode())
+    pdf = tags.to_pandas()
+    for data in (tags, pdf, pl.from_arrow(tags).with_columns(pl.col("stack").cast(pl.Categorical))):
+        got = icp.score(data)
+        assert np.array_equal(got.points, icp.score(icpfit.Table.from_arrow(t)).points)
+
+
+def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None:
+    from icpfit import _frames
+
+    df = pd.DataFrame({"x": [1.0, np.nan, 3.0], "c": pd.Categorical(["a", None, "b"]), "n": [1, 2, 3]})
+    data, categories = _frames.for_scoring(df, ["x", "c", "n"])
+    assert categories == {"c": ["a", "b"]}
+    assert data.column("c").to_pylist() == [0, -1, 1]
+    assert np.isnan(data.column("x").to_pylist()[1])  # NaN kept, not a null
+    assert data.column("x").chunk(0).buffers()[1].address == df["x"].to_numpy().ctypes.data
+    # Non-string categories are not laid out (converted as usual instead).
+    assert _frames.for_scoring(pd.DataFrame({"c": pd.Categorical([1, 2])}), ["c"]) is None
+    assert _frames.for_scoring(pa.table({"x": [1.0]}), ["x"]) is None
+    pdata, pcats = _frames.for_scoring(pl.DataFrame({"c": ["b", "a", None]}, schema={"c": pl.Enum(["a", "b"])}), ["c"])
+    assert pcats == {"c": ["a", "b"]}
+    assert pa.table(pdata).column("c").to_pylist() == [1, 0, None]
