@@ -140,7 +140,7 @@ def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
     for name in keep:
         dtype = schema[name]
         if isinstance(dtype, (pl.Categorical, pl.Enum)):
-            levels = getattr(dtype, "categories", None)
+            levels: Any = getattr(dtype, "categories", None)
             # polars >= 1.32: physical codes index `categories` (an Enum's
             # Series, or a Categorical's Categories object).
             if hasattr(levels, "to_series"):
