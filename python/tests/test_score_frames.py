@@ -163,13 +163,33 @@ def test_an_infinite_value_is_the_same_error_as_converting() -> None:
     assert np.array_equal(icp.score(masked).points, icp.score(icpfit.Table.from_arrow(masked)).points)
 
 
-def test_ids_warnings_and_inferred_kinds_follow_the_conversion() -> None:
+def test_ids_label_rows_as_they_come() -> None:
     icp = icpfit.Icp.from_dict(ICP)
     t = table()
-    duplicated = t.set_column(0, "account_id", pa.array(["same"] * N))
+    want = icp.score(t)
+    # Repeated ids are scored as the separate rows they are (a table refuses
+    # them; scoring only labels rows with them).
+    duplicated = t.set_column(0, "account_id", pa.array(["same"] * (N - 1) + [None]))
+    with pytest.raises(icpfit.IcpfitError, match="duplicate id `same`"):
+        icpfit.Table.from_arrow(duplicated)
     for data in (duplicated, duplicated.to_pandas(), pl.from_arrow(duplicated)):
-        with pytest.raises(icpfit.IcpfitError, match="duplicate id `same`"):
-            icp.score(data)
+        s = icp.score(data)
+        assert np.array_equal(s.points, want.points)
+        assert s.to_arrow().column("account_id").to_pylist() == ["same"] * (N - 1) + [None]
+    # Integer ids label rows as text, as after conversion.
+    numbered = t.set_column(0, "account_id", pa.array(np.arange(N) * 10))
+    got = icp.score(numbered).to_pandas()["account_id"].tolist()
+    assert got[:3] == ["0", "10", "20"] == icp.score(icpfit.Table.from_arrow(numbered)).to_pandas()["account_id"].tolist()[:3]
+    assert "10" in icp.score(numbered).reasons(rows=[1]).to_pandas()["account_id"].tolist()
+    # An id column of a type icpfit cannot read is still an error.
+    binary = t.set_column(0, "account_id", pa.array([b"x"] * N, type=pa.binary()))
+    with pytest.raises(icpfit.SchemaError, match="column `account_id` has Arrow type Binary"):
+        icp.score(binary)
+
+
+def test_warnings_and_inferred_kinds_follow_the_conversion() -> None:
+    icp = icpfit.Icp.from_dict(ICP)
+    t = table()
     empty = t.set_column(2, "arr", pa.array([None] * N, type=pa.float64()))
     for data in (empty, empty.to_pandas(), pl.from_arrow(empty)):
         with warnings.catch_warnings(record=True) as caught:

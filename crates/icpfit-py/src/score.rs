@@ -2,14 +2,12 @@
 //! `icpfit.Reasons`: converts the data, scores without the GIL, and hands the
 //! per-row results out as numpy arrays or Arrow.
 
-use crate::arrow_in::{META_ROLE, Overrides, projection, table_from_batches};
+use crate::arrow_in::{META_ROLE, Overrides, convert, projection, table_from_batches};
 use crate::borrow_in::borrowed_table;
 use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
-use crate::table::{
-    PyTable, arrow_err, frames_call, html_escape, stream_capsule, warn_all_missing,
-};
+use crate::table::{PyTable, arrow_err, detached, frames_call, html_escape, stream_capsule};
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int8Array, Int32Array, Int64Array,
@@ -93,6 +91,8 @@ pub struct PyFitScores {
     scores: FitScores,
     /// The scored table: its id column labels the rows of the frames.
     table: Option<Py<PyTable>>,
+    /// Or, for a frame scored in place, its id column.
+    frame_ids: Option<FrameIds>,
 }
 
 /// One row per (scored row, matched criterion): ``row``, the id column when
@@ -114,9 +114,10 @@ impl PyFitScores {
         Ok(k as usize)
     }
     fn with_table<T>(&self, py: Python<'_>, f: impl FnOnce(Option<&AccountTable>) -> T) -> T {
-        match &self.table {
-            Some(t) => f(Some(&t.bind(py).get().0)),
-            None => f(None),
+        match (&self.table, &self.frame_ids) {
+            (Some(t), _) => f(Some(&t.bind(py).get().0)),
+            (None, Some(ids)) => f(ids.table()),
+            (None, None) => f(None),
         }
     }
 }
@@ -635,16 +636,19 @@ pub(crate) fn score_icp(
     Ok(PyFitScores {
         scores,
         table: Some(table.unbind()),
+        frame_ids: None,
     })
 }
 
 /// Scores a dataframe where its columns lie ([`crate::borrow_in`]): pandas
 /// and polars frames laid out by `icpfit._frames.for_scoring` (category
-/// codes instead of strings), any other Arrow producer as it comes. Only
-/// the id column is converted (the results' row labels; its ids are checked
-/// unique, as converting the frame would). `None` when a wanted column is
-/// not in the frame or the object is no Arrow producer: the caller converts
-/// it, and the error then suggests among all its names.
+/// codes instead of strings), any other Arrow producer as it comes. The id
+/// column only labels the results' rows: it is kept as it came and
+/// converted to text when an output first needs it (not on every call:
+/// that conversion cost five times the scoring at a million string ids),
+/// and repeated ids are scored as the separate rows they are. `None` when a
+/// wanted column is not in the frame or the object is no Arrow producer:
+/// the caller converts it, and the error then suggests among all its names.
 fn score_frame(
     py: Python<'_>,
     icp: &Icp,
@@ -692,12 +696,13 @@ fn score_frame(
             .and_then(|r| crate::names::role(f.name(), r).ok());
         role.unwrap_or_else(|| default_role(f.name())) == Role::Id
     };
-    let (ids, scored): (Vec<usize>, Vec<usize>) = keep.iter().partition(|j| is_id(j));
     let scored: Vec<usize> = keep
         .iter()
         .copied()
-        .filter(|j| scored.contains(j) || wanted.contains(&schema.fields()[*j].name().as_str()))
+        .filter(|j| !is_id(j) || wanted.contains(&schema.fields()[*j].name().as_str()))
         .collect();
+    // The first id column labels the rows (as `Schema::id_column` picks it).
+    let ids: Vec<usize> = keep.iter().copied().filter(|j| is_id(j)).take(1).collect();
     let project = |cols: &[usize]| -> PyResult<(Schema, Vec<RecordBatch>)> {
         let batches = batches
             .iter()
@@ -708,13 +713,24 @@ fn score_frame(
     };
     let (id_schema, id_batches) = project(&ids)?;
     let (scored_schema, scored_batches) = project(&scored)?;
-    let (scores, id_table, all_missing) = py.detach(|| {
+    let labels = match id_schema.fields().first() {
+        Some(f) if FrameIds::readable(f.data_type()) => Some(FrameIds {
+            field: (**f).clone(),
+            arrays: id_batches.iter().map(|b| b.column(0).clone()).collect(),
+            table: std::sync::OnceLock::new(),
+        }),
+        // An id column of a type icpfit cannot read: converting it now
+        // raises the error converting the frame would.
+        Some(_) => {
+            detached(py, || {
+                table_from_batches(&id_schema, &id_batches, &overrides)
+            })?;
+            None
+        }
+        None => None,
+    };
+    let (scores, all_missing) = py.detach(|| {
         guard(|| {
-            let id_table = if ids.is_empty() {
-                None
-            } else {
-                Some(table_from_batches(&id_schema, &id_batches, &overrides)?)
-            };
             let mut table =
                 borrowed_table(&scored_schema, &scored_batches, &categories, &overrides)?;
             let all_missing: Vec<String> = table
@@ -726,7 +742,7 @@ fn score_frame(
                 .collect();
             let plan = ScorePlan::compile(icp, &table.schema()?)?;
             let scores = plan.score_borrowed(&mut table, opts)?;
-            Ok((scores, id_table, all_missing))
+            Ok((scores, all_missing))
         })
     })?;
     for c in all_missing {
@@ -735,14 +751,45 @@ fn score_frame(
             &format!("column `{c}`: every value is missing; it is kept so that analyses report it"),
         )?;
     }
-    let table = match id_table {
-        Some(t) => {
-            warn_all_missing(py, &t, false)?;
-            Some(Py::new(py, PyTable(t))?)
+    Ok(Some(PyFitScores {
+        scores,
+        table: None,
+        frame_ids: labels,
+    }))
+}
+
+/// A scored frame's id column as it came, converted to a one-column table
+/// (text ids, as converting the frame gives them) the first time an output
+/// needs it.
+struct FrameIds {
+    field: Field,
+    arrays: Vec<ArrayRef>,
+    table: std::sync::OnceLock<Option<AccountTable>>,
+}
+
+impl FrameIds {
+    /// Types whose conversion to text ids cannot fail: strings and integers.
+    fn readable(dt: &arrow_schema::DataType) -> bool {
+        use arrow_schema::DataType as T;
+        match dt {
+            T::Utf8 | T::LargeUtf8 | T::Utf8View => true,
+            T::Dictionary(_, v) => matches!(**v, T::Utf8 | T::LargeUtf8 | T::Utf8View),
+            dt => dt.is_integer(),
         }
-        None => None,
-    };
-    Ok(Some(PyFitScores { scores, table }))
+    }
+
+    fn table(&self) -> Option<&AccountTable> {
+        self.table
+            .get_or_init(|| {
+                let arrays: Vec<&ArrayRef> = self.arrays.iter().collect();
+                let column = convert(&self.field, &arrays, true).ok()?;
+                let name = self.field.name();
+                let mut t = AccountTable::from_columns(vec![(name.clone(), column)]).ok()?;
+                t.set_role(name, Role::Id).ok()?;
+                Some(t)
+            })
+            .as_ref()
+    }
 }
 
 /// Scores every ICP of ``icps`` over ``data``, coding the table once: every
@@ -794,6 +841,7 @@ pub fn score_many(
         .map(|scores| PyFitScores {
             scores,
             table: Some(table.clone().unbind()),
+            frame_ids: None,
         })
         .collect())
 }

@@ -153,7 +153,10 @@ impl PyField {
 pub struct PyTableSummary(pub Vec<ColumnSummary>);
 
 /// Runs `f` without the GIL, with panics caught.
-fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> BindResult<T> + Send) -> PyResult<T> {
+pub(crate) fn detached<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> BindResult<T> + Send,
+) -> PyResult<T> {
     Ok(py.detach(|| guard(f))?)
 }
 
