@@ -25,6 +25,7 @@ use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
 use pyo3_arrow::input::AnyRecordBatch;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -122,18 +123,19 @@ impl PyFitScores {
     }
 }
 
-/// The id column's values as text, when the table has one.
-fn ids(table: Option<&AccountTable>) -> Option<(String, Vec<Option<String>>)> {
+/// The id column and its name, when the table has one.
+fn ids(table: Option<&AccountTable>) -> Option<(String, &Column)> {
     let t = table?;
     let f = t.schema().id_column()?;
-    let col = t.column(&f.name).ok()?;
-    let values = match col {
-        Column::Text(x) => (0..t.n_rows())
-            .map(|i| x.get(i).map(str::to_owned))
-            .collect(),
-        other => (0..t.n_rows()).map(|i| other.display_value(i)).collect(),
-    };
-    Some((f.name.clone(), values))
+    Some((f.name.clone(), t.column(&f.name).ok()?))
+}
+
+/// Row `i`'s id as text (borrowed from a text column: no copy per row).
+fn id_text(col: &Column, i: usize) -> Option<Cow<'_, str>> {
+    match col {
+        Column::Text(x) => x.get(i).map(Cow::Borrowed),
+        other => other.display_value(i).map(Cow::Owned),
+    }
 }
 
 fn tier_array(codes: &[u8]) -> ArrayRef {
@@ -150,12 +152,12 @@ fn tier_array(codes: &[u8]) -> ArrayRef {
 fn scores_to_batch(s: &FitScores, table: Option<&AccountTable>) -> Result<RecordBatch, ArrowError> {
     let n = s.len();
     let mut columns: Vec<(String, ArrayRef)> = Vec::new();
-    if let Some((name, values)) = ids(table) {
-        columns.push((name, Arc::new(values.into_iter().collect::<StringArray>())));
+    if let Some((name, col)) = ids(table) {
+        let values: StringArray = (0..n).map(|i| id_text(col, i)).collect();
+        columns.push((name, Arc::new(values)));
     }
     let in_scope: Vec<bool> = (0..n).map(|i| s.in_scope(i)).collect();
-    let rank = s.rank();
-    let rank_score = s.rank_score();
+    let (rank, rank_score) = s.rank_and_score();
     columns.push((
         "points".into(),
         Arc::new(Float64Array::from(s.points().to_vec())),
@@ -258,16 +260,9 @@ fn reasons_to_batch(
     };
     let mut columns: Vec<(String, ArrayRef)> =
         vec![("row".into(), Arc::new(Int64Array::from(row_col.clone())))];
-    if let Some((name, values)) = ids(table) {
-        columns.push((
-            name,
-            Arc::new(
-                row_col
-                    .iter()
-                    .map(|&r| values[r as usize].as_deref())
-                    .collect::<StringArray>(),
-            ),
-        ));
+    if let Some((name, col)) = ids(table) {
+        let values: StringArray = row_col.iter().map(|&r| id_text(col, r as usize)).collect();
+        columns.push((name, Arc::new(values)));
     }
     columns.push((
         "criterion".into(),
@@ -507,10 +502,12 @@ impl PyFitScores {
             })
         })?;
         let id = self.with_table(py, |t| {
-            let (name, values) = ids(t)?;
+            let (name, col) = ids(t)?;
             Some((
                 name,
-                top.iter().map(|&i| values[i].clone()).collect::<Vec<_>>(),
+                top.iter()
+                    .map(|&i| id_text(col, i).map(Cow::into_owned))
+                    .collect::<Vec<_>>(),
             ))
         });
         let c = s.tier_counts();

@@ -144,11 +144,7 @@ impl FitScores {
 
     /// Per row, its 1-based rank in [`order`](Self::order) (1 = best).
     pub fn rank(&self) -> Vec<usize> {
-        let mut rank = vec![0usize; self.len()];
-        for (pos, row) in self.order().into_iter().enumerate() {
-            rank[row] = pos + 1;
-        }
-        rank
+        self.rank_and_score().0
     }
 
     /// Per row, a continuous score that ranks like [`order`](Self::order):
@@ -156,10 +152,18 @@ impl FitScores {
     /// below it. Tier A rows score in [3, 4), D rows in [0, 1); rows outside
     /// the scope are NaN. No two rows share a value.
     pub fn rank_score(&self) -> Vec<f64> {
+        self.rank_and_score().1
+    }
+
+    /// [`rank`](Self::rank) and [`rank_score`](Self::rank_score) from one
+    /// sort (the sort is most of either's cost).
+    pub fn rank_and_score(&self) -> (Vec<usize>, Vec<f64>) {
         let counts = self.tier_counts();
         let mut seen = [0usize; 4];
-        let mut out = vec![f64::NAN; self.len()];
-        for row in self.order() {
+        let mut rank = vec![0usize; self.len()];
+        let mut score = vec![f64::NAN; self.len()];
+        for (pos, row) in self.order().into_iter().enumerate() {
+            rank[row] = pos + 1;
             let t = self.tier[row];
             if t == OUT_OF_SCOPE {
                 continue;
@@ -167,8 +171,8 @@ impl FitScores {
             let t = t as usize;
             let n = counts.tiers[t];
             seen[t] += 1;
-            out[row] = (3 - t) as f64 + (n - seen[t]) as f64 / n as f64;
+            score[row] = (3 - t) as f64 + (n - seen[t]) as f64 / n as f64;
         }
-        out
+        (rank, score)
     }
 }
