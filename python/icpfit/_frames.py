@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "for_scoring",
+    "frame_names",
     "pandas_to_arrow",
     "require",
     "to_arrow",
@@ -80,6 +81,33 @@ def pandas_to_arrow(df: Any) -> Any:
     return pa.Table.from_pandas(df, preserve_index=keep_index)
 
 
+def _frame_library(frame: Any) -> str | None:
+    """``"pandas"`` or ``"polars"`` for their DataFrames, else ``None``."""
+    package = type(frame).__module__.split(".")[0]
+    if package in ("pandas", "polars") and type(frame).__name__ == "DataFrame":
+        return package
+    return None
+
+
+def frame_names(frame: Any) -> list[Any] | None:
+    """The column names of a pandas or polars DataFrame as scoring sees
+    them: a pandas frame's named index is a column (as in
+    :func:`pandas_to_arrow`). ``None`` for anything else (a LazyFrame's
+    names are not resolved).
+
+    >>> import pandas as pd
+    >>> frame_names(pd.DataFrame({"x": [1.0]}, index=pd.Index(["a1"], name="account_id")))
+    ['account_id', 'x']
+    """
+    library = _frame_library(frame)
+    if library == "pandas":
+        index = [n for n in frame.index.names] if all(n is not None for n in frame.index.names) else []
+        return index + list(frame.columns)
+    if library == "polars":
+        return list(frame.columns)
+    return None
+
+
 def for_scoring(frame: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | None]]] | None:
     """Columns ``keep`` of a pandas or polars frame, laid out so that scoring
     can read them where they lie: an Arrow producer in which each
@@ -95,10 +123,10 @@ def for_scoring(frame: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | 
     >>> data.column("sector").to_pylist(), categories
     ([0, -1, 1], {'sector': ['a', 'b']})
     """
-    package = type(frame).__module__.split(".")[0]
-    if package == "pandas" and type(frame).__name__ == "DataFrame":
+    library = _frame_library(frame)
+    if library == "pandas":
         return _pandas_for_scoring(frame, keep)
-    if package == "polars" and type(frame).__name__ == "DataFrame":
+    if library == "polars":
         return _polars_for_scoring(frame, keep)
     return None
 
@@ -106,6 +134,10 @@ def for_scoring(frame: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | 
 def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | None]]] | None:
     pa = require("pyarrow", "scoring a pandas DataFrame", "pandas")
     pd = require("pandas", "scoring a pandas DataFrame", "pandas")
+    if all(n is not None for n in df.index.names):
+        if any(n in df.columns for n in df.index.names):
+            return None  # ambiguous: converted as usual, which says so
+        df = df.reset_index()  # a named index is a column (the ids, usually)
     names = list(df.columns)
     if any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
         return None

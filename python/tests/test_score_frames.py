@@ -176,6 +176,13 @@ def test_ids_label_rows_as_they_come() -> None:
         s = icp.score(data)
         assert np.array_equal(s.points, want.points)
         assert s.to_arrow().column("account_id").to_pylist() == ["same"] * (N - 1) + [None]
+    # A pandas frame indexed by its ids keeps them (a named index is a column).
+    indexed = t.to_pandas().set_index("account_id")
+    assert icp.score(indexed).to_arrow().column("account_id").to_pylist()[:2] == ["acc-00000", "acc-00001"]
+    assert np.array_equal(icp.score(indexed).points, want.points)
+    # A lazy frame is refused with the hint, as before.
+    with pytest.raises(TypeError, match=r"call \.collect\(\) first"):
+        icp.score(pl.from_arrow(t).lazy())
     # Integer ids label rows as text, as after conversion.
     numbered = t.set_column(0, "account_id", pa.array(np.arange(N) * 10))
     got = icp.score(numbered).to_pandas()["account_id"].tolist()

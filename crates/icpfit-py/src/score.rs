@@ -656,26 +656,27 @@ fn score_frame(
     let overrides = Overrides::default();
     let mut source = data.clone();
     let mut categories: Vec<(String, Vec<Option<String>>)> = Vec::new();
-    if let Ok(names) = data
-        .getattr("columns")
-        .and_then(|c| c.extract::<Vec<String>>())
-    {
+    let frames = py.import("icpfit._frames")?;
+    let names = frames.getattr("frame_names")?.call1((data,))?;
+    if !names.is_none() {
+        let Ok(names) = names.extract::<Vec<String>>() else {
+            return Ok(None);
+        };
         let keep: Vec<&String> = names
             .iter()
             .filter(|n| overrides.keeps(n, wanted))
             .collect();
-        let prepared = py
-            .import("icpfit._frames")?
-            .getattr("for_scoring")?
-            .call1((data, keep))?;
-        if !prepared.is_none() {
-            let (frame, coded): (
-                Bound<'_, PyAny>,
-                std::collections::HashMap<String, Vec<Option<String>>>,
-            ) = prepared.extract()?;
-            source = frame;
-            categories = coded.into_iter().collect();
+        let prepared = frames.getattr("for_scoring")?.call1((data, keep))?;
+        // A layout `for_scoring` does not know: converted as usual.
+        if prepared.is_none() {
+            return Ok(None);
         }
+        let (frame, coded): (
+            Bound<'_, PyAny>,
+            std::collections::HashMap<String, Vec<Option<String>>>,
+        ) = prepared.extract()?;
+        source = frame;
+        categories = coded.into_iter().collect();
     }
     if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
         return Ok(None);
