@@ -10,7 +10,7 @@ use super::kernel::{Geometry, Kernel, Output, Source};
 use super::scores::CriterionInfo;
 use super::{FitScores, ScoreOptions, in_pool};
 use crate::error::{Error, Result};
-use crate::icp::{Icp, Levels, Predicate, Test};
+use crate::icp::{Icp, Predicate, Test};
 use crate::table::{AccountTable, Kind, Schema};
 
 /// A column a compiled plan reads.
@@ -230,9 +230,8 @@ impl ScorePlan {
     /// global ones); that only matters when the ICP names a level that no
     /// row has, so before binding, each category level the ICP names is
     /// looked for in the rows (a scan that stops at the first hit), and a
-    /// column with a level absent from the dictionary or from the rows — or
-    /// every category column, with [`Levels::Strict`](crate::icp::Levels::Strict) —
-    /// has its levels restricted to those in use (one pass over its keys).
+    /// column with a level absent from the dictionary or from the rows has
+    /// its levels restricted to those in use (one pass over its keys).
     ///
     /// ```
     /// use icpfit_core::icp::{Criterion, Icp, Predicate, Range};
@@ -271,7 +270,7 @@ impl ScorePlan {
     ) -> Result<FitScores> {
         opts.check()?;
         self.check_schema(&table.schema()?)?;
-        self.exact_levels(table, opts.levels);
+        self.exact_levels(table);
         let shape = table.shape()?;
         let bound = self.icp.bind(&shape, opts.levels)?;
         let tie_break = match &opts.tie_break {
@@ -313,8 +312,12 @@ impl ScorePlan {
 
     /// Restricts the levels of the borrowed category columns whose
     /// dictionary could make binding differ from binding the converted
-    /// column (see [`score_borrowed`](Self::score_borrowed)).
-    fn exact_levels(&self, table: &mut BorrowedTable<'_>, levels: Levels) {
+    /// column (see [`score_borrowed`](Self::score_borrowed)): binding only
+    /// asks whether a named level is present (strict levels refuse an
+    /// absent one; lenient ones check an absent one for a typo of a present
+    /// one), so when every level the ICP names for a column occurs in its
+    /// rows, the dictionary's extra entries cannot change anything.
+    fn exact_levels(&self, table: &mut BorrowedTable<'_>) {
         let names = table.names().to_vec();
         let scope = self
             .icp
@@ -328,21 +331,19 @@ impl ScorePlan {
                 Predicate::In(l) | Predicate::NotIn(l) => Some((c.column.as_str(), l.clone())),
                 _ => None,
             })
-            .map(|(col, l)| (col, l, levels == Levels::Strict))
-            .chain(scope.map(|(col, l)| (col, l, true)));
-        for (column, wanted, strict) in named {
+            .chain(scope);
+        for (column, wanted) in named {
             let Some(j) = names.iter().position(|n| n == column) else {
                 continue;
             };
             let BorrowedColumn::Codes(c) = &mut table.columns_mut()[j] else {
                 continue;
             };
-            let inexact = strict
-                || wanted.iter().any(|l| match c.levels().binary_search(l) {
-                    Ok(code) => !c.occurs(code as u32),
-                    Err(_) => true,
-                });
-            if inexact {
+            let absent = wanted.iter().any(|l| match c.levels().binary_search(l) {
+                Ok(code) => !c.occurs(code as u32),
+                Err(_) => true,
+            });
+            if absent {
                 c.restrict_to_used();
             }
         }
