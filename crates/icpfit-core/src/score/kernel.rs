@@ -19,9 +19,10 @@
 //!
 //! Ranges are normalised to closed intervals `lo ≤ x ≤ hi` (an open end is
 //! moved to the next representable float, an absent one to ±∞), so one
-//! vectorisable loop covers every range; a category set of up to 63 levels
-//! is a u64 in a register (bit `code`), larger ones and flags a table
-//! lookup; tags are a word-wise AND with the criterion's mask.
+//! vectorisable loop covers every range; a category test is a table lookup
+//! per key (up to 63 levels a 64-word table of the criterion's pre-shifted
+//! bit, built per block from a u64 set; larger dictionaries a table per
+//! level), flags too; tags are a word-wise AND with the criterion's mask.
 
 use super::borrowed::{BorrowedColumn, Key, KeyPiece, Keys, Piece, Validity, with_keys};
 use super::scores::{GATE_DISQUALIFIED, GATE_PRIMARY, OUT_OF_SCOPE};
@@ -769,16 +770,22 @@ fn key_loop<K: Key, const P: bool>(
 ) {
     match set {
         KeySet::Small(set) => {
-            let set = *set;
+            // The set as 64 pre-shifted words: a load per key instead of a
+            // variable shift (two µops without BMI2; measured 5–8 % of the
+            // whole single-thread scoring time).
+            let mut lut = [0u64; 64];
+            for (s, l) in lut.iter_mut().enumerate() {
+                *l = ((set >> s) & 1) << shift;
+            }
             if P {
                 for ((&k, pt), b) in keys.iter().zip(points.iter_mut()).zip(bits.iter_mut()) {
-                    let m = (set >> k.slot(63)) & 1;
-                    *pt += if m != 0 { p } else { 0.0 };
-                    *b |= m << shift;
+                    let h = lut[k.slot(63)];
+                    *pt += if h != 0 { p } else { 0.0 };
+                    *b |= h;
                 }
             } else {
                 for (&k, b) in keys.iter().zip(bits.iter_mut()) {
-                    *b |= ((set >> k.slot(63)) & 1) << shift;
+                    *b |= lut[k.slot(63)];
                 }
             }
         }

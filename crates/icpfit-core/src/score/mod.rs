@@ -17,9 +17,9 @@
 //!   64 Ki-row chunks, in parallel over the chunks (fixed, so the result
 //!   does not depend on the thread count), no allocation per row; each
 //!   criterion ORs its bit into the rows' bitsets (ranges as one vectorised
-//!   closed-interval compare, category sets of up to 63 levels as a u64 in a
-//!   register, tags as word-wise AND) and the points are read off the
-//!   bitsets;
+//!   closed-interval compare, category sets as a lookup of the
+//!   pre-shifted bit per key, tags as word-wise AND) and the points are
+//!   read off the bitsets;
 //! - **many ICPs over one table** ([`score_many`], [`CodedTable`]): the
 //!   what-if workload. Every candidate's numeric thresholds are compiled
 //!   once into sorted cut points per column and each value into a compact
