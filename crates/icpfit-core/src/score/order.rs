@@ -78,23 +78,28 @@ impl TieBreak {
 /// One row's sort key. The bitset key is the first matched word with its
 /// bits reversed, so that bit 0 (the first criterion) is the most
 /// significant; further words are compared from the scores when needed.
+///
+/// Every part is an unsigned integer that sorts ascending (floats mapped by
+/// [`desc_nan_last`]), so comparing two keys is a few integer compares.
 #[derive(Clone, Copy)]
 struct Key {
     tier: u8,
-    points: f64,
-    tie: f64,
+    points: u64,
+    tie: u64,
     first_word: u64,
     row: usize,
 }
 
-fn desc_nan_last(a: f64, b: f64) -> Ordering {
-    match (a.is_nan(), b.is_nan()) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Greater,
-        (false, true) => Ordering::Less,
-        // +0.0 folds −0.0 into 0.0, so equal values compare equal.
-        (false, false) => (b + 0.0).total_cmp(&(a + 0.0)),
+/// `x` as an integer that sorts higher values first and NaN last, −0.0 as
+/// 0.0: IEEE order is sign-magnitude, so a negative's bits are inverted and
+/// a positive's sign bit set (ascending), then the whole is inverted.
+fn desc_nan_last(x: f64) -> u64 {
+    if x.is_nan() {
+        return u64::MAX;
     }
+    let b = (x + 0.0).to_bits();
+    let ascending = if b >> 63 == 1 { !b } else { b | (1 << 63) };
+    !ascending
 }
 
 impl FitScores {
@@ -109,9 +114,10 @@ impl FitScores {
             .into_par_iter()
             .map(|i| Key {
                 tier: self.tier[i],
-                points: self.points[i],
-                tie: tie.map_or(0.0, |t| t[i]),
-                first_word: bits.map_or(0, |b| b[i * w].reverse_bits()),
+                points: desc_nan_last(self.points[i]),
+                tie: tie.map_or(0, |t| desc_nan_last(t[i])),
+                // More (earlier) criteria first.
+                first_word: !bits.map_or(0, |b| b[i * w].reverse_bits()),
                 row: i,
             })
             .collect();
@@ -130,15 +136,17 @@ impl FitScores {
                 _ => Ordering::Equal,
             }
         };
-        keys.par_sort_unstable_by(|a, b| {
-            a.tier
-                .cmp(&b.tier)
-                .then_with(|| desc_nan_last(a.points, b.points))
-                .then_with(|| desc_nan_last(a.tie, b.tie))
-                .then_with(|| b.first_word.cmp(&a.first_word))
-                .then_with(|| rest(a, b))
-                .then_with(|| a.row.cmp(&b.row))
-        });
+        let head = |k: &Key| (k.tier, k.points, k.tie, k.first_word);
+        if w <= 1 {
+            keys.par_sort_unstable_by_key(|k| (head(k), k.row));
+        } else {
+            keys.par_sort_unstable_by(|a, b| {
+                head(a)
+                    .cmp(&head(b))
+                    .then_with(|| rest(a, b))
+                    .then_with(|| a.row.cmp(&b.row))
+            });
+        }
         keys.into_iter().map(|k| k.row).collect()
     }
 
@@ -174,5 +182,51 @@ impl FitScores {
             score[row] = (3 - t) as f64 + (n - seen[t]) as f64 / n as f64;
         }
         (rank, score)
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::desc_nan_last;
+    use std::cmp::Ordering;
+
+    /// The float order the integer keys stand for: higher first, NaN last
+    /// (all NaNs equal), −0.0 equal to 0.0.
+    fn reference(a: f64, b: f64) -> Ordering {
+        match (a.is_nan(), b.is_nan()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
+        }
+    }
+
+    #[test]
+    fn integer_keys_order_floats_higher_first_and_nan_last() {
+        let values = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE / 2.0,
+            1.0,
+            1.0 + f64::EPSILON,
+            7.25,
+            1e300,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        for &a in &values {
+            for &b in &values {
+                assert_eq!(
+                    desc_nan_last(a).cmp(&desc_nan_last(b)),
+                    reference(a, b),
+                    "{a} vs {b}"
+                );
+            }
+        }
     }
 }
