@@ -107,6 +107,25 @@ impl Overrides {
     }
 }
 
+/// A field's role: the caller's override, else the field metadata written
+/// by [`crate::arrow_out`] (`icpfit.role`), else the name-based default.
+pub(crate) fn field_role(field: &Field, overrides: &Overrides) -> BindResult<Role> {
+    let name = field.name();
+    Ok(match overrides.role(name) {
+        Some(r) => r,
+        None => match field.metadata().get(META_ROLE) {
+            Some(r) => names::role(name, r)?,
+            None => default_role(name),
+        },
+    })
+}
+
+/// Whether a field is an id column ([`field_role`]; a role metadata that
+/// does not parse counts as absent here, and is reported on conversion).
+pub(crate) fn is_id(field: &Field, overrides: &Overrides) -> bool {
+    field_role(field, overrides).unwrap_or_else(|_| default_role(field.name())) == Role::Id
+}
+
 /// The columns of `schema` to convert when only `wanted` are needed: those
 /// and the id column (kept for the results' account ids), in schema order.
 /// `None` (convert everything) when a wanted name is not a column, so that
@@ -116,20 +135,12 @@ pub fn projection(schema: &Schema, wanted: &[&str], overrides: &Overrides) -> Op
     if wanted.iter().any(|w| !names.contains(w)) {
         return None;
     }
-    let is_id = |f: &Field| {
-        let role = overrides.role(f.name()).or_else(|| {
-            f.metadata()
-                .get(META_ROLE)
-                .and_then(|r| names::role(f.name(), r).ok())
-        });
-        role.unwrap_or_else(|| default_role(f.name())) == Role::Id
-    };
     Some(
         schema
             .fields()
             .iter()
             .enumerate()
-            .filter(|(_, f)| wanted.contains(&f.name().as_str()) || is_id(f))
+            .filter(|(_, f)| wanted.contains(&f.name().as_str()) || is_id(f, overrides))
             .map(|(j, _)| j)
             .collect(),
     )
@@ -146,13 +157,7 @@ pub fn table_from_batches(
     let mut fields = Vec::with_capacity(names.len());
     for (name, field) in names.iter().zip(schema.fields()) {
         let meta = |key: &str| field.metadata().get(key).map(String::as_str);
-        let role = match overrides.role(name) {
-            Some(r) => r,
-            None => match meta(META_ROLE) {
-                Some(r) => names::role(name, r)?,
-                None => default_role(name),
-            },
-        };
+        let role = field_role(field, overrides)?;
         let dimension = match overrides.dimension(name) {
             Some(d) => d,
             None => match meta(META_DIMENSION) {

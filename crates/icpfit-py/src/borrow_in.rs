@@ -12,9 +12,8 @@
 //! So is a category whose values join tags (`a;b`) or are all ISO dates,
 //! which the conversion infers as a tag set or a date.
 
-use crate::arrow_in::{META_KIND, META_ROLE, Overrides, TAG_SEPARATOR, convert, strings_column};
+use crate::arrow_in::{META_KIND, Overrides, TAG_SEPARATOR, convert, field_role, strings_column};
 use crate::error::{BindResult, PyIcpfitErr};
-use crate::names;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type,
@@ -23,7 +22,7 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use icpfit_core::score::{BorrowedColumn, BorrowedTable, CodeColumn, KeyPiece, Keys, Piece};
-use icpfit_core::table::{Column, Kind, Role, default_role};
+use icpfit_core::table::{Column, Kind, Role};
 use rayon::prelude::*;
 
 /// The categories of integer-coded columns, by column name.
@@ -46,13 +45,7 @@ pub fn borrowed_table<'a>(
         .map(|(j, field)| {
             let arrays: Vec<&'a ArrayRef> = batches.iter().map(|b| b.column(j)).collect();
             let name = field.name();
-            let role = match overrides.role(name) {
-                Some(r) => r,
-                None => match field.metadata().get(META_ROLE) {
-                    Some(r) => names::role(name, r)?,
-                    None => default_role(name),
-                },
-            };
+            let role = field_role(field, overrides)?;
             let declared = field.metadata().get(META_KIND).map(String::as_str);
             let as_text = role == Role::Id || declared == Some(Kind::Text.as_str());
             let coded = categories.iter().find(|(n, _)| n == name).map(|(_, c)| c);

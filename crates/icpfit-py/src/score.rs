@@ -2,7 +2,7 @@
 //! `icpfit.Reasons`: converts the data, scores without the GIL, and hands the
 //! per-row results out as numpy arrays or Arrow.
 
-use crate::arrow_in::{META_ROLE, Overrides, convert, projection, table_from_batches};
+use crate::arrow_in::{Overrides, convert, is_id, projection, table_from_batches};
 use crate::borrow_in::borrowed_table;
 use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
@@ -19,7 +19,7 @@ use icpfit_core::score::{
     FitScores, ManyOptions, OUT_OF_SCOPE, ScoreOptions, ScorePlan, TieBreak, score,
     score_many as core_many,
 };
-use icpfit_core::table::{AccountTable, Column, Role, default_role};
+use icpfit_core::table::{AccountTable, Column, Role};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
@@ -686,14 +686,7 @@ fn score_frame(
     let Some(keep) = projection(&schema, wanted, &overrides) else {
         return Ok(None);
     };
-    let is_id = |j: &usize| {
-        let f = &schema.fields()[*j];
-        let role = f
-            .metadata()
-            .get(META_ROLE)
-            .and_then(|r| crate::names::role(f.name(), r).ok());
-        role.unwrap_or_else(|| default_role(f.name())) == Role::Id
-    };
+    let is_id = |j: &usize| is_id(&schema.fields()[*j], &overrides);
     let scored: Vec<usize> = keep
         .iter()
         .copied()

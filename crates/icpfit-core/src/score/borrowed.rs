@@ -74,23 +74,54 @@ impl<'a> Validity<'a> {
         (u128::from_le_bytes(*chunk) >> shift) as u64
     }
 
-    /// Calls `f(i)` for every row `i` in `rows` without a value, 64 rows per
-    /// step (a step without nulls costs one comparison).
+    /// The nulls of `rows`, 64 rows per step: each step's first row and the
+    /// mask of its rows without a value (bit `k` = row `first + k`; rows
+    /// past `rows.end` never set). Steps without nulls are skipped.
+    #[inline]
+    pub(crate) fn null_words(&self, rows: std::ops::Range<usize>) -> NullWords<'_> {
+        NullWords {
+            valid: *self,
+            at: rows.start,
+            end: rows.end,
+        }
+    }
+
+    /// Calls `f(i)` for every row `i` in `rows` without a value.
     #[inline]
     pub(crate) fn for_each_null(&self, rows: std::ops::Range<usize>, mut f: impl FnMut(usize)) {
-        let mut i = rows.start;
-        while i < rows.end {
-            let n = (rows.end - i).min(64);
-            let mut unset = !self.word(i);
-            if n < 64 {
-                unset &= (1u64 << n) - 1;
-            }
+        for (i, mut unset) in self.null_words(rows) {
             while unset != 0 {
                 f(i + unset.trailing_zeros() as usize);
                 unset &= unset - 1;
             }
-            i += n;
         }
+    }
+}
+
+/// The iterator of [`Validity::null_words`].
+pub(crate) struct NullWords<'a> {
+    valid: Validity<'a>,
+    at: usize,
+    end: usize,
+}
+
+impl Iterator for NullWords<'_> {
+    type Item = (usize, u64);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, u64)> {
+        while self.at < self.end {
+            let (i, n) = (self.at, (self.end - self.at).min(64));
+            self.at += n;
+            let mut unset = !self.valid.word(i);
+            if n < 64 {
+                unset &= (1u64 << n) - 1;
+            }
+            if unset != 0 {
+                return Some((i, unset));
+            }
+        }
+        None
     }
 }
 

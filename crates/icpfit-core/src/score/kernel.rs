@@ -581,32 +581,24 @@ impl<'t> Op<'t> {
     ) {
         let Some(v) = valid else { return };
         let (keep, set) = (!self.bit, if outcome { self.bit } else { 0 });
-        let mut i = rows.start;
-        while i < rows.end {
-            let n = (rows.end - i).min(64);
-            let mut unset = !v.word(i);
-            if n < 64 {
-                unset &= (1u64 << n) - 1;
+        let first_row = rows.start;
+        for (i, mut unset) in v.null_words(rows) {
+            let base = i - first_row;
+            let first = base + unset.trailing_zeros() as usize;
+            for _ in 0..8 {
+                let k = if unset != 0 {
+                    base + unset.trailing_zeros() as usize
+                } else {
+                    first
+                };
+                bits[k] = (bits[k] & keep) | set;
+                unset &= unset.wrapping_sub(1);
             }
-            if unset != 0 {
-                let base = i - rows.start;
-                let first = base + unset.trailing_zeros() as usize;
-                for _ in 0..8 {
-                    let k = if unset != 0 {
-                        base + unset.trailing_zeros() as usize
-                    } else {
-                        first
-                    };
-                    bits[k] = (bits[k] & keep) | set;
-                    unset &= unset.wrapping_sub(1);
-                }
-                while unset != 0 {
-                    let k = base + unset.trailing_zeros() as usize;
-                    bits[k] = (bits[k] & keep) | set;
-                    unset &= unset - 1;
-                }
+            while unset != 0 {
+                let k = base + unset.trailing_zeros() as usize;
+                bits[k] = (bits[k] & keep) | set;
+                unset &= unset - 1;
             }
-            i += n;
         }
     }
 
@@ -862,6 +854,12 @@ impl<'t> Kernel<'t> {
         self.gates.words
     }
 
+    /// Whether points are added criterion by criterion (else read off the
+    /// bitsets, by tables or in criterion order).
+    fn add_points(&self) -> bool {
+        self.tables.is_none() && !self.validity
+    }
+
     /// Scores every row, in parallel over fixed chunks (on the current rayon
     /// pool), into arrays from the recycling pool ([`super::buffers`]) or
     /// fresh zeroed ones (which `run_chunk` then need not clear).
@@ -946,9 +944,7 @@ impl<'t> Kernel<'t> {
             // Fresh outputs are zeroed (see `run`); reused ones are cleared.
             let pts = &mut points[b0..b0 + bl];
             let bits = &mut matched[b0 * w..(b0 + bl) * w];
-            let exact = self.tables.is_some();
-            // Points added criterion by criterion, or read off the bitsets.
-            let add = !exact && !self.validity;
+            let add = self.add_points();
             if clear {
                 if add {
                     pts.fill(0.0);

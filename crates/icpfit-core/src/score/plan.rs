@@ -10,8 +10,11 @@ use super::kernel::{Geometry, Kernel, Output, Source};
 use super::scores::CriterionInfo;
 use super::{FitScores, ScoreOptions, in_pool};
 use crate::error::{Error, Result};
-use crate::icp::{Icp, Predicate, Test};
+use crate::icp::{BoundIcp, Icp, Predicate, Test};
 use crate::table::{AccountTable, Kind, Schema};
+
+/// A tie-break column's name and values (see [`FitScores::order`]).
+type TieValues = Option<(String, Vec<f64>)>;
 
 /// A column a compiled plan reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,18 +199,7 @@ impl ScorePlan {
         opts: &ScoreOptions,
         out: &mut FitScores,
     ) -> Result<()> {
-        opts.check()?;
-        self.check_table(table)?;
-        let bound = self.icp.bind(table, opts.levels)?;
-        let tie_break = self.tie_break(opts, table)?;
-        let sources: Vec<Source<'_>> = table.columns().iter().map(Source::Native).collect();
-        let kernel = Kernel::new(
-            &self.icp.name,
-            &bound,
-            &self.icp.tiers,
-            &sources,
-            table.n_rows(),
-        )?;
+        let (kernel, tie_break) = self.native_kernel(table, opts)?;
         let mut buf = Output {
             points: std::mem::take(&mut out.points),
             tier: std::mem::take(&mut out.tier),
@@ -269,9 +261,11 @@ impl ScorePlan {
         geo: Geometry,
     ) -> Result<FitScores> {
         opts.check()?;
-        self.check_schema(&table.schema()?)?;
+        // Restricting levels changes no kind: the schema checked is the
+        // shape's, built once.
         self.exact_levels(table);
         let shape = table.shape()?;
+        self.check_schema(shape.schema())?;
         let bound = self.icp.bind(&shape, opts.levels)?;
         let tie_break = match &opts.tie_break {
             None => None,
@@ -286,13 +280,7 @@ impl ScorePlan {
             }
         };
         let sources: Vec<Source<'_>> = table.columns().iter().map(Source::Borrowed).collect();
-        let kernel = Kernel::new(
-            &self.icp.name,
-            &bound,
-            &self.icp.tiers,
-            &sources,
-            table.n_rows(),
-        )?;
+        let kernel = self.kernel(&bound, &sources, table.n_rows())?;
         let (out, infinite) = in_pool(opts.n_threads, || kernel.run(geo))?;
         // Numbers no range criterion read were not looked at for ±∞.
         let unread = table.columns().iter().enumerate().any(|(j, c)| {
@@ -355,39 +343,43 @@ impl ScorePlan {
         opts: &ScoreOptions,
         geo: Geometry,
     ) -> Result<FitScores> {
-        opts.check()?;
-        self.check_table(table)?;
-        let bound = self.icp.bind(table, opts.levels)?;
-        let tie_break = self.tie_break(opts, table)?;
-        let sources: Vec<Source<'_>> = table.columns().iter().map(Source::Native).collect();
-        let kernel = Kernel::new(
-            &self.icp.name,
-            &bound,
-            &self.icp.tiers,
-            &sources,
-            table.n_rows(),
-        )?;
+        let (kernel, tie_break) = self.native_kernel(table, opts)?;
         let (out, _) = in_pool(opts.n_threads, || kernel.run(geo))?;
         Ok(self.scores(kernel.words(), out, tie_break))
     }
 
-    fn tie_break(
+    /// The kernel over a table's own columns, and the tie-break values,
+    /// after the checks every native scoring makes.
+    fn native_kernel<'t>(
         &self,
+        table: &'t AccountTable,
         opts: &ScoreOptions,
-        table: &AccountTable,
-    ) -> Result<Option<(String, Vec<f64>)>> {
+    ) -> Result<(Kernel<'t>, TieValues)> {
+        opts.check()?;
+        self.check_table(table)?;
+        let bound = self.icp.bind(table, opts.levels)?;
+        let tie_break = self.tie_break(opts, table)?;
+        let sources: Vec<Source<'t>> = table.columns().iter().map(Source::Native).collect();
+        Ok((self.kernel(&bound, &sources, table.n_rows())?, tie_break))
+    }
+
+    fn kernel<'t>(
+        &self,
+        bound: &BoundIcp,
+        sources: &[Source<'t>],
+        n_rows: usize,
+    ) -> Result<Kernel<'t>> {
+        Kernel::new(&self.icp.name, bound, &self.icp.tiers, sources, n_rows)
+    }
+
+    fn tie_break(&self, opts: &ScoreOptions, table: &AccountTable) -> Result<TieValues> {
         Ok(match &opts.tie_break {
             Some(t) => Some((t.column.clone(), t.values(table)?)),
             None => None,
         })
     }
 
-    fn scores(
-        &self,
-        words: usize,
-        out: Output,
-        tie_break: Option<(String, Vec<f64>)>,
-    ) -> FitScores {
+    fn scores(&self, words: usize, out: Output, tie_break: TieValues) -> FitScores {
         FitScores {
             icp_name: self.icp.name.clone(),
             icp_version: self.icp.version.clone(),
