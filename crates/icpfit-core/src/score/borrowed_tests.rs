@@ -2,7 +2,7 @@
 //! same points, tiers, gates and bitsets, and the same errors.
 
 use super::kernel::Geometry;
-use super::tests::{GEOMETRIES, assert_same, random_icp, random_table, reference};
+use super::tests::{assert_same, geometries_and_levels, random_icp, random_table, reference};
 use super::*;
 use crate::icp::{Criterion, Predicate, Range};
 use crate::table::levels::Interner;
@@ -313,7 +313,7 @@ proptest! {
         let native = converted(&original);
         for levels in [Levels::Lenient, Levels::Strict] {
             let opts = ScoreOptions { levels, ..Default::default() };
-            for geo in GEOMETRIES {
+            for geo in geometries_and_levels() {
                 score_both(&icp, &native, &mut borrow(&stored), &opts, geo);
             }
         }

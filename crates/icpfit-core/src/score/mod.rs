@@ -16,10 +16,11 @@
 //! - **one ICP** ([`score`], [`ScorePlan`]): criterion at a time over
 //!   64 Ki-row chunks, in parallel over the chunks (fixed, so the result
 //!   does not depend on the thread count), no allocation per row; each
-//!   criterion ORs its bit into the rows' bitsets (ranges as one vectorised
-//!   closed-interval compare, category sets as a lookup of the
-//!   pre-shifted bit per key, tags as word-wise AND) and the points are
-//!   read off the bitsets;
+//!   criterion ORs its bit into a byte per row shared by eight criteria
+//!   (ranges as one vectorised closed-interval compare, category sets as a
+//!   lookup of the pre-shifted bit per key, tags as word-wise AND), the
+//!   bytes are packed into the rows' bitsets and the points read off them;
+//!   compiled for SSE2, AVX2 and AVX-512, picked at run time;
 //! - **many ICPs over one table** ([`score_many`], [`CodedTable`]): the
 //!   what-if workload. Every candidate's numeric thresholds are compiled
 //!   once into sorted cut points per column and each value into a compact
@@ -65,6 +66,7 @@
 mod borrowed;
 pub mod buffers;
 mod coded;
+mod isa;
 mod kernel;
 pub mod order;
 mod plan;

@@ -1,4 +1,5 @@
 use super::coded::{Candidate, CodedTable};
+use super::isa::Isa;
 use super::kernel::Geometry;
 use super::*;
 use crate::icp::{Criterion, MissingPolicy, Predicate, Range, Section, Tier, Tiers};
@@ -77,13 +78,31 @@ pub(super) fn assert_same(s: &FitScores, r: &Reference, what: &str) {
 
 /// Small geometries exercise chunk and block edges on small tables.
 pub(super) const GEOMETRIES: [Geometry; 3] = [
-    Geometry { chunk: 7, block: 3 },
+    Geometry {
+        chunk: 7,
+        block: 3,
+        isa: Isa::Auto,
+    },
     Geometry {
         chunk: 64,
         block: 16,
+        isa: Isa::Auto,
     },
     Geometry::DEFAULT,
 ];
+
+/// Every geometry with every instruction-set level this CPU has (the
+/// one-ICP kernel is compiled once per level: each must give the same bits).
+pub(super) fn geometries_and_levels() -> Vec<Geometry> {
+    GEOMETRIES
+        .iter()
+        .flat_map(|g| {
+            Isa::available()
+                .into_iter()
+                .map(move |isa| Geometry { isa, ..*g })
+        })
+        .collect()
+}
 
 fn score_geo(icp: &Icp, table: &AccountTable, geo: Geometry) -> FitScores {
     ScorePlan::compile(icp, table.schema())
@@ -317,7 +336,7 @@ proptest! {
         let table = random_table(&mut rng, n);
         let icp = random_icp(&mut rng, k, fractional, "random");
         let r = reference(&icp, &table, Levels::Lenient);
-        for geo in GEOMETRIES {
+        for geo in geometries_and_levels() {
             assert_same(&score_geo(&icp, &table, geo), &r, "single");
         }
     }
@@ -349,7 +368,7 @@ fn more_than_64_criteria_take_more_words() {
         let icp = random_icp(&mut rng, 150, fractional, "wide");
         let r = reference(&icp, &table, Levels::Lenient);
         assert_eq!(r.words, 3);
-        for geo in GEOMETRIES {
+        for geo in geometries_and_levels() {
             let s = score_geo(&icp, &table, geo);
             assert_same(&s, &r, "wide single");
         }
