@@ -169,18 +169,23 @@ def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
     if any(k not in schema for k in keep):
         return None
     columns, categories = [], {}
+    # Categorical columns share one global `Categories`: listed once per
+    # distinct dtype (equal dtypes have equal categories).
+    listed: dict[Any, list[str | None]] = {}
     for name in keep:
         dtype = schema[name]
         if isinstance(dtype, (pl.Categorical, pl.Enum)):
-            levels: Any = getattr(dtype, "categories", None)
-            # polars >= 1.32: physical codes index `categories` (an Enum's
-            # Series, or a Categorical's Categories object).
-            if hasattr(levels, "to_series"):
-                levels = levels.to_series()
-            if not isinstance(levels, pl.Series):
-                return None
+            if dtype not in listed:
+                levels: Any = getattr(dtype, "categories", None)
+                # polars >= 1.32: physical codes index `categories` (an
+                # Enum's Series, or a Categorical's Categories object).
+                if hasattr(levels, "to_series"):
+                    levels = levels.to_series()
+                if not isinstance(levels, pl.Series):
+                    return None
+                listed[dtype] = levels.to_list()
             columns.append(pl.col(name).to_physical())
-            categories[name] = levels.to_list()
+            categories[name] = listed[dtype]
         else:
             columns.append(pl.col(name))
     return df.select(columns), categories
