@@ -33,6 +33,7 @@
 //!   points read off the bits as the one-ICP engine reads them (per-byte
 //!   tables of partial sums, or re-added in criterion order).
 
+use super::isa::dispatch_by_isa;
 use super::kernel::{Gates, Geometry, PointTables, closed_bounds, points_in_order};
 use super::scores::{CriterionInfo, GATE_DISQUALIFIED, GATE_PRIMARY, OUT_OF_SCOPE};
 use super::{FitScores, check_threads, in_pool};
@@ -267,10 +268,9 @@ impl<'t> CodedTable<'t> {
                 });
             }
         }
-        views
-            .into_par_iter()
-            .enumerate()
-            .for_each(|(ci, mut v)| self.run_chunk(cands, ci * geo.chunk, &mut v, geo.block));
+        views.into_par_iter().enumerate().for_each(|(ci, mut v)| {
+            self.run_chunk_on(geo.isa, cands, ci * geo.chunk, &mut v, geo.block)
+        });
         outs.into_iter()
             .zip(cands)
             .map(|(o, c)| FitScores {
@@ -288,6 +288,11 @@ impl<'t> CodedTable<'t> {
             .collect()
     }
 
+    dispatch_by_isa!(fn run_chunk_on => CodedTable<'_>, run_chunk(cands: &[Candidate], start: usize, views: &mut [View<'_>], block: usize) -> ());
+
+    /// Scores every candidate over rows `start..`, block after block;
+    /// compiled for each instruction-set level (`run_chunk_on`).
+    #[inline(always)]
     fn run_chunk(&self, cands: &[Candidate], start: usize, views: &mut [View<'_>], block: usize) {
         let max_words = cands.iter().map(|c| c.gates.words).max().unwrap_or(1);
         let mut scratch = vec![0u64; block * max_words];
@@ -511,7 +516,7 @@ struct Lut {
 }
 
 impl Lut {
-    #[inline]
+    #[inline(always)]
     fn apply(&self, col: &CodedColumn<'_>, start: usize, bits: &mut [u64], words: usize) {
         let bl = bits.len() / words;
         match &col.codes {
@@ -552,6 +557,7 @@ impl Lut {
     }
 }
 
+#[inline(always)]
 fn scope_mask(col: &CodedColumn<'_>, hit: &[bool], start: usize, out: &mut [bool]) {
     let bl = out.len();
     let top = hit.len() - 1;
@@ -811,6 +817,7 @@ impl Fast {
     }
 
     /// Accumulates every criterion over rows `row0..row0 + bl`.
+    #[inline(always)]
     fn run(
         &self,
         coded: &CodedTable<'_>,
@@ -897,6 +904,7 @@ impl Fast {
 
     /// Points, tiers and gates from the counters (as [`Gates::finish`] does
     /// from bitsets); rows outside the scope are reset.
+    #[inline(always)]
     fn finish(
         &self,
         g: &Gates,

@@ -1,15 +1,18 @@
 //! Which x86-64 instruction set the scoring kernel is compiled for, chosen
 //! at run time.
 //!
-//! The kernel is written once, in portable Rust, and compiled three times:
+//! Both scoring engines' chunk loops (one ICP: `kernel`; many candidates:
+//! `coded`) are written once, in portable Rust, and compiled three times
+//! ([`dispatch_by_isa`]):
 //! for the x86-64 baseline (SSE2, what a wheel targets), for AVX2 and for
 //! AVX-512 (the x86-64-v3 and v4 levels). Each criterion's pass is a
 //! compare (or lookup) per row narrowed to one bit of a byte; with AVX-512
 //! a compare writes a mask register and the narrowing is one instruction,
 //! so the core issues far fewer instructions per byte of input and keeps
-//! more loads in flight. Measured, 1M rows × 20 criteria: 16.6 → 11.7 ms on
-//! one thread, 9.2 → 6.6 ms on two (criterion, `score_1M_x_20`). numpy and
-//! polars dispatch the same way. Every level gives bit-identical results
+//! more loads in flight. Measured, 1M rows × 20 criteria: 16.6 → 12.4 ms on
+//! one thread, 9.2 → 7.0 ms on two (criterion, `score_1M_x_20`); 100
+//! candidates over them 614 → 428–471 ms on two. numpy and polars dispatch
+//! the same way. Every level gives bit-identical results
 //! (the tests run each level the CPU has against the scalar definition).
 
 /// An instruction-set level for the kernel.
@@ -89,6 +92,43 @@ impl Isa {
         }
     }
 }
+
+/// Inside an `impl`, defines `fn $on(&self, isa: Isa, args…) -> R`: method
+/// `$inner` (which must be `#[inline(always)]`, as must the hot functions
+/// it calls) run as compiled for `isa` — the baseline, or one of two
+/// `#[target_feature]` copies of it that this macro also defines.
+macro_rules! dispatch_by_isa {
+    ($vis:vis fn $on:ident => $this:ty, $inner:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
+        $vis fn $on(&self, isa: $crate::score::isa::Isa, $($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+                fn avx2(this: &$this, $($arg: $ty),*) -> $ret {
+                    this.$inner($($arg),*)
+                }
+                #[target_feature(
+                    enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512cd,avx512dq,avx512vl"
+                )]
+                fn avx512(this: &$this, $($arg: $ty),*) -> $ret {
+                    this.$inner($($arg),*)
+                }
+                match isa.resolve() {
+                    // SAFETY: a resolved `Isa` names only features this CPU
+                    // was detected to have (`Isa::resolve`), which is all
+                    // that calling a `#[target_feature]` function requires.
+                    #[allow(unsafe_code)]
+                    $crate::score::isa::Isa::Avx512 => return unsafe { avx512(self, $($arg),*) },
+                    #[allow(unsafe_code)]
+                    $crate::score::isa::Isa::Avx2 => return unsafe { avx2(self, $($arg),*) },
+                    _ => {}
+                }
+            }
+            let _ = isa;
+            self.$inner($($arg),*)
+        }
+    };
+}
+pub(crate) use dispatch_by_isa;
 
 #[cfg(test)]
 mod tests {

@@ -29,7 +29,7 @@
 //! at run time ([`super::isa`]).
 
 use super::borrowed::{BorrowedColumn, Key, KeyPiece, Keys, Piece, Validity, with_keys};
-use super::isa::Isa;
+use super::isa::{Isa, dispatch_by_isa};
 use super::scores::{GATE_DISQUALIFIED, GATE_PRIMARY, OUT_OF_SCOPE};
 use crate::error::{Error, Result};
 use crate::icp::{BoundCriterion, BoundIcp, Range, Section, Test, Tiers};
@@ -267,6 +267,7 @@ impl PointTables {
     }
 
     /// Points of each row from its row-major bitset of `words` words.
+    #[inline(always)]
     pub(crate) fn fill(&self, points: &mut [f64], bits: &[u64], words: usize) {
         if words == 1 {
             for (p, &b) in points.iter_mut().zip(bits) {
@@ -944,7 +945,6 @@ impl<'t> Kernel<'t> {
 
     fn run_in(&self, geo: Geometry, out: &mut Output, clear: bool) -> bool {
         let w = self.gates.words;
-        let isa = geo.isa.resolve();
         out.points
             .par_chunks_mut(geo.chunk)
             .zip(out.tier.par_chunks_mut(geo.chunk))
@@ -959,42 +959,12 @@ impl<'t> Kernel<'t> {
                     gates: g,
                     matched: m,
                 };
-                self.run_chunk_on(isa, chunk, geo.block, clear)
+                self.run_chunk_on(geo.isa, chunk, geo.block, clear)
             })
             .reduce(|| false, |a, b| a | b)
     }
 
-    /// [`run_chunk`](Self::run_chunk) compiled for `isa` (resolved: a level
-    /// this CPU has).
-    fn run_chunk_on(&self, isa: Isa, chunk: Chunk<'_>, block: usize, clear: bool) -> bool {
-        #[cfg(target_arch = "x86_64")]
-        match isa {
-            // SAFETY: a resolved `Isa` names only features this CPU was
-            // detected to have (`Isa::resolve`), which is all that
-            // `#[target_feature]` functions require of their caller.
-            #[allow(unsafe_code)]
-            Isa::Avx512 => return unsafe { self.run_chunk_avx512(chunk, block, clear) },
-            #[allow(unsafe_code)]
-            Isa::Avx2 => return unsafe { self.run_chunk_avx2(chunk, block, clear) },
-            Isa::Auto | Isa::Baseline => {}
-        }
-        let _ = isa;
-        self.run_chunk(chunk, block, clear)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
-    fn run_chunk_avx2(&self, chunk: Chunk<'_>, block: usize, clear: bool) -> bool {
-        self.run_chunk(chunk, block, clear)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(
-        enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512cd,avx512dq,avx512vl"
-    )]
-    fn run_chunk_avx512(&self, chunk: Chunk<'_>, block: usize, clear: bool) -> bool {
-        self.run_chunk(chunk, block, clear)
-    }
+    dispatch_by_isa!(fn run_chunk_on => Kernel<'_>, run_chunk(chunk: Chunk<'_>, block: usize, clear: bool) -> bool);
 
     /// Scores rows `start..start + points.len()`; the outputs are zero
     /// unless `clear` (then the points are cleared first when criteria add
