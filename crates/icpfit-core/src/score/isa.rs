@@ -29,8 +29,14 @@ pub(crate) enum Isa {
 }
 
 impl Isa {
-    /// The best level this CPU supports.
+    /// The best level this CPU supports (detected once per process:
+    /// every scoring chunk asks).
     pub(crate) fn detected() -> Isa {
+        static DETECTED: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+        *DETECTED.get_or_init(Isa::detect)
+    }
+
+    fn detect() -> Isa {
         #[cfg(target_arch = "x86_64")]
         {
             let v3 = std::arch::is_x86_feature_detected!("avx2")

@@ -1069,31 +1069,27 @@ struct Chunk<'o> {
 /// row-major words of `w` words per row: byte `k % 8` of word `k / 8`.
 #[inline(always)]
 fn pack_planes(planes: &[u8], block: usize, bl: usize, bits: &mut [u64], w: usize) {
-    let n_planes = planes.len() / block;
-    if w == 1 {
-        let bits = &mut bits[..bl];
-        for (k, plane) in planes.chunks_exact(block).enumerate() {
-            let (plane, shift) = (&plane[..bl], 8 * k as u32);
-            if k == 0 {
-                for (b, &x) in bits.iter_mut().zip(plane) {
-                    *b = u64::from(x);
-                }
-            } else {
-                for (b, &x) in bits.iter_mut().zip(plane) {
-                    *b |= u64::from(x) << shift;
-                }
-            }
+    for (k, plane) in planes.chunks_exact(block).enumerate() {
+        let (word, shift, plane) = (k / 8, 8 * (k % 8) as u32, &plane[..bl]);
+        if w == 1 {
+            put_plane(bits[..bl].iter_mut(), plane, shift);
+        } else {
+            put_plane(bits.chunks_exact_mut(w).map(|r| &mut r[word]), plane, shift);
+        }
+    }
+}
+
+/// Puts a plane's bytes at `shift` of their rows' words: the first plane of
+/// a word sets it (outputs may hold a previous scoring), the others OR in.
+#[inline(always)]
+fn put_plane<'b>(words: impl Iterator<Item = &'b mut u64>, plane: &[u8], shift: u32) {
+    if shift == 0 {
+        for (b, &x) in words.zip(plane) {
+            *b = u64::from(x);
         }
     } else {
-        for (i, row) in bits.chunks_exact_mut(w).enumerate() {
-            for (word, x) in row.iter_mut().enumerate() {
-                *x = (0..8)
-                    .map(|j| 8 * word + j)
-                    .filter(|&k| k < n_planes)
-                    .fold(0, |acc, k| {
-                        acc | u64::from(planes[k * block + i]) << (8 * (k % 8))
-                    });
-            }
+        for (b, &x) in words.zip(plane) {
+            *b |= u64::from(x) << shift;
         }
     }
 }
