@@ -15,6 +15,18 @@
 //! the same way. Every level gives bit-identical results
 //! (the tests run each level the CPU has against the scalar definition).
 
+/// The environment variable that caps the level scoring runs at
+/// (`baseline`, `avx2` or `avx512`; unset or another value: the best the
+/// CPU has). For comparing levels on one machine, and for reproducing a
+/// result from a machine without AVX.
+pub const ISA_VARIABLE: &str = "ICPFIT_ISA";
+
+/// The instruction-set level scoring runs at in this process: `avx512`,
+/// `avx2` or `baseline` (see [`ISA_VARIABLE`]).
+pub fn instruction_set() -> &'static str {
+    Isa::Auto.name()
+}
+
 /// An instruction-set level for the kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Isa {
@@ -29,11 +41,37 @@ pub(crate) enum Isa {
 }
 
 impl Isa {
-    /// The best level this CPU supports (detected once per process:
+    /// The best level this CPU supports, capped by the environment variable
+    /// [`ISA_VARIABLE`] when it names a level (detected once per process:
     /// every scoring chunk asks).
     pub(crate) fn detected() -> Isa {
         static DETECTED: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
-        *DETECTED.get_or_init(Isa::detect)
+        *DETECTED.get_or_init(|| {
+            let best = Isa::detect();
+            match std::env::var(ISA_VARIABLE).ok().and_then(|v| Isa::parse(&v)) {
+                Some(cap) => cap.min_level(best),
+                None => best,
+            }
+        })
+    }
+
+    /// A level by its name (`baseline`, `avx2`, `avx512`; any case).
+    fn parse(name: &str) -> Option<Isa> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "baseline" => Some(Isa::Baseline),
+            "avx2" => Some(Isa::Avx2),
+            "avx512" => Some(Isa::Avx512),
+            _ => None,
+        }
+    }
+
+    /// The level's name, as [`ISA_VARIABLE`] takes it.
+    pub(crate) fn name(self) -> &'static str {
+        match self.resolve() {
+            Isa::Avx512 => "avx512",
+            Isa::Avx2 => "avx2",
+            Isa::Auto | Isa::Baseline => "baseline",
+        }
     }
 
     fn detect() -> Isa {
@@ -102,19 +140,23 @@ impl Isa {
 /// Inside an `impl`, defines `fn $on(&self, isa: Isa, args…) -> R`: method
 /// `$inner` (which must be `#[inline(always)]`, as must the hot functions
 /// it calls) run as compiled for `isa` — the baseline, or one of two
-/// `#[target_feature]` copies of it that this macro also defines.
+/// `#[target_feature]` copies of it that this macro also defines. The
+/// copies are never inlined, so that a small step dispatched from inside
+/// a big loop ([`super::kernel`]'s null fix-up) is optimised on its own.
 macro_rules! dispatch_by_isa {
     ($vis:vis fn $on:ident => $this:ty, $inner:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
         $vis fn $on(&self, isa: $crate::score::isa::Isa, $($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+                #[inline(never)]
                 fn avx2(this: &$this, $($arg: $ty),*) -> $ret {
                     this.$inner($($arg),*)
                 }
                 #[target_feature(
                     enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt,avx512f,avx512bw,avx512cd,avx512dq,avx512vl"
                 )]
+                #[inline(never)]
                 fn avx512(this: &$this, $($arg: $ty),*) -> $ret {
                     this.$inner($($arg),*)
                 }
@@ -149,6 +191,11 @@ mod tests {
         for wanted in [Isa::Avx2, Isa::Avx512] {
             assert!(wanted.resolve().rank() <= best.rank());
         }
+        for level in [Isa::Baseline, Isa::Avx2, Isa::Avx512] {
+            assert_eq!(Isa::parse(&level.name().to_uppercase()), Some(level.resolve()));
+        }
+        assert_eq!(Isa::parse("sse9"), None);
+        assert_eq!(super::instruction_set(), best.name());
         let levels = Isa::available();
         assert_eq!(levels.first(), Some(&Isa::Baseline));
         assert_eq!(levels.last(), Some(&best));

@@ -601,42 +601,24 @@ impl<'t> Op<'t> {
 
     /// Sets this criterion's bit of the rows of `bits` (a segment of the
     /// block, rows `rows` of its piece) that are null by `valid` to
-    /// `outcome`.
-    ///
-    /// Nulls are sparse and scattered: a loop per null mispredicts its exit
-    /// once per 64 rows, which cost more than the fixing. So each word's
-    /// first eight nulls are fixed by eight unconditional steps (past the
-    /// last null a step fixes the first one again: idempotent), and only a
-    /// word with more falls back to a loop.
+    /// `outcome` ([`NullFix`], compiled for `isa`).
     #[inline(always)]
     fn fix_nulls(
         &self,
+        isa: Isa,
         valid: Option<Validity<'_>>,
         rows: std::ops::Range<usize>,
         bits: &mut [u8],
         outcome: bool,
     ) {
-        let Some(v) = valid else { return };
-        let (keep, set) = (!self.bit, if outcome { self.bit } else { 0 });
-        let first_row = rows.start;
-        for (i, mut unset) in v.null_words(rows) {
-            let base = i - first_row;
-            let first = base + unset.trailing_zeros() as usize;
-            for _ in 0..8 {
-                let k = if unset != 0 {
-                    base + unset.trailing_zeros() as usize
-                } else {
-                    first
-                };
-                bits[k] = (bits[k] & keep) | set;
-                unset &= unset.wrapping_sub(1);
-            }
-            while unset != 0 {
-                let k = base + unset.trailing_zeros() as usize;
-                bits[k] = (bits[k] & keep) | set;
-                unset &= unset - 1;
-            }
-        }
+        let Some(valid) = valid else { return };
+        let fix = NullFix {
+            valid,
+            first: rows.start,
+            keep: !self.bit,
+            set: if outcome { self.bit } else { 0 },
+        };
+        fix.run_on(isa, bits);
     }
 
     /// Adds this criterion's bit (and, when `P`, its points) to rows
@@ -644,7 +626,13 @@ impl<'t> Op<'t> {
     /// validity bitmap ([`has_validity`](Self::has_validity)). Returns
     /// whether a borrowed value was ±∞.
     #[inline(always)]
-    fn apply<const P: bool>(&self, start: usize, points: &mut [f64], bits: &mut [u8]) -> bool {
+    fn apply<const P: bool>(
+        &self,
+        isa: Isa,
+        start: usize,
+        points: &mut [f64],
+        bits: &mut [u8],
+    ) -> bool {
         let len = bits.len();
         let (p, bit) = (self.points, self.bit);
         // The same loop shape for every test: `m` per row, then bit and points.
@@ -707,7 +695,7 @@ impl<'t> Op<'t> {
                         }),
                     }
                     infinite |= any;
-                    self.fix_nulls(piece.valid, rows, bs, *missing);
+                    self.fix_nulls(isa, piece.valid, rows, bs, *missing);
                 }
             }
             OpTest::NanIs { pieces, want } => {
@@ -715,7 +703,7 @@ impl<'t> Op<'t> {
                     let (pts, bs) = outputs!(out, rows.len());
                     let x = piece.values[rows.clone()].iter().copied();
                     each!(x, pts, bs, |v| v.is_nan() == *want);
-                    self.fix_nulls(piece.valid, rows, bs, *want);
+                    self.fix_nulls(isa, piece.valid, rows, bs, *want);
                 }
             }
             OpTest::Keys {
@@ -731,7 +719,7 @@ impl<'t> Op<'t> {
                     with_keys!(piece.keys, |keys| {
                         key_loop::<_, P>(&keys[rows.clone()], set, bit, p, pts, bs)
                     });
-                    self.fix_nulls(piece.valid, rows, bs, *missing);
+                    self.fix_nulls(isa, piece.valid, rows, bs, *missing);
                 }
             }
             OpTest::Bytes { values, hits } => {
@@ -783,6 +771,70 @@ impl<'t> Op<'t> {
             }
         }
         infinite
+    }
+}
+
+/// Sets one criterion's bit of the null rows of a segment of a byte plane:
+/// `bits[j] = (bits[j] & keep) | set` for every row `first + j` that
+/// `valid` says is null.
+///
+/// Whole words of 64 rows are blended as one 64-byte vector
+/// ([`blend_nulls`]), whatever their nulls; only the last, partial word
+/// is fixed null by null. Fixing every null on its own, as this once did,
+/// cost a third of the single-thread scoring time of twelve float columns
+/// with 5 % nulls. Compiled apart for each instruction-set level: inlined
+/// into the kernel's chunk loop, the blend was not vectorised.
+struct NullFix<'v> {
+    valid: Validity<'v>,
+    first: usize,
+    keep: u8,
+    set: u8,
+}
+
+impl NullFix<'_> {
+    dispatch_by_isa!(fn run_on => NullFix<'_>, run(bits: &mut [u8]) -> ());
+
+    #[inline(always)]
+    fn run(&self, bits: &mut [u8]) {
+        let (keep, set) = (self.keep, self.set);
+        let end = self.first + bits.len();
+        let mut words = bits.chunks_exact_mut(64);
+        let mut first = self.first;
+        for word in &mut words {
+            if let Ok(word) = <&mut [u8; 64]>::try_from(word) {
+                blend_nulls(self.valid.word(first), word, keep, set);
+            }
+            first += 64;
+        }
+        let tail = words.into_remainder();
+        for (i, mut unset) in self.valid.null_words(first..end) {
+            while unset != 0 {
+                let k = i - first + unset.trailing_zeros() as usize;
+                tail[k] = (tail[k] & keep) | set;
+                unset &= unset - 1;
+            }
+        }
+    }
+}
+
+/// `bytes[j] = (bytes[j] & keep) | set` for every row `j` whose bit of
+/// `valid` is clear (a null). Written so that it vectorises without
+/// intrinsics: each validity byte is spread over the eight bytes of its
+/// rows (multiplied into every byte, then each byte keeps its own bit), and
+/// the blend is a byte loop. With AVX-512 this compiles to a broadcast, a
+/// shuffle, a test into a mask register and one masked store; with AVX2 to
+/// about thirty instructions per 64 rows.
+#[inline(always)]
+fn blend_nulls(valid: u64, bytes: &mut [u8; 64], keep: u8, set: u8) {
+    let mut spread = [0u8; 64];
+    for (k, lane) in spread.chunks_exact_mut(8).enumerate() {
+        let byte = (valid >> (8 * k)) & 0xff;
+        let bits = byte.wrapping_mul(0x0101_0101_0101_0101) & 0x8040_2010_0804_0201;
+        lane.copy_from_slice(&bits.to_le_bytes());
+    }
+    for (b, s) in bytes.iter_mut().zip(spread) {
+        let null = u8::from(s == 0).wrapping_neg();
+        *b = (*b & (keep | !null)) | (set & null);
     }
 }
 
@@ -945,6 +997,7 @@ impl<'t> Kernel<'t> {
 
     fn run_in(&self, geo: Geometry, out: &mut Output, clear: bool) -> bool {
         let w = self.gates.words;
+        let isa = geo.isa.resolve();
         out.points
             .par_chunks_mut(geo.chunk)
             .zip(out.tier.par_chunks_mut(geo.chunk))
@@ -953,13 +1006,14 @@ impl<'t> Kernel<'t> {
             .enumerate()
             .map(|(ci, (((p, t), g), m))| {
                 let chunk = Chunk {
+                    isa,
                     start: ci * geo.chunk,
                     points: p,
                     tier: t,
                     gates: g,
                     matched: m,
                 };
-                self.run_chunk_on(geo.isa, chunk, geo.block, clear)
+                self.run_chunk_on(isa, chunk, geo.block, clear)
             })
             .reduce(|| false, |a, b| a | b)
     }
@@ -982,6 +1036,7 @@ impl<'t> Kernel<'t> {
     #[inline(always)]
     fn run_chunk(&self, chunk: Chunk<'_>, block: usize, clear: bool) -> bool {
         let Chunk {
+            isa,
             start,
             points,
             tier,
@@ -1019,9 +1074,9 @@ impl<'t> Kernel<'t> {
             for op in &self.ops {
                 let plane = &mut planes[op.plane * block..op.plane * block + bl];
                 infinite |= if add {
-                    op.apply::<true>(row0, pts, plane)
+                    op.apply::<true>(isa, row0, pts, plane)
                 } else {
-                    op.apply::<false>(row0, pts, plane)
+                    op.apply::<false>(isa, row0, pts, plane)
                 };
             }
             pack_planes(&planes, block, bl, bits, w);
@@ -1034,7 +1089,7 @@ impl<'t> Kernel<'t> {
                 Some(op) => {
                     let sp = &mut scope_plane[..bl];
                     sp.fill(0);
-                    infinite |= op.apply::<false>(row0, &mut [], sp);
+                    infinite |= op.apply::<false>(isa, row0, &mut [], sp);
                     for (o, b) in in_scope.iter_mut().zip(sp.iter()) {
                         *o = *b != 0;
                     }
@@ -1057,6 +1112,9 @@ impl<'t> Kernel<'t> {
 
 /// One parallel task's rows and their outputs.
 struct Chunk<'o> {
+    /// The instruction-set level this chunk runs at (resolved), for the
+    /// steps compiled apart ([`NullFix`]).
+    isa: Isa,
     /// The first row.
     start: usize,
     points: &'o mut [f64],
@@ -1090,6 +1148,39 @@ fn put_plane<'b>(words: impl Iterator<Item = &'b mut u64>, plane: &[u8], shift: 
     } else {
         for (b, &x) in words.zip(plane) {
             *b |= u64::from(x) << shift;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Isa, NullFix, Validity};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The blend sets a criterion's bit of exactly the null rows, at any
+        /// bit offset and length and at every level this CPU has, and leaves
+        /// the other bits of every byte alone.
+        #[test]
+        fn null_fix_sets_exactly_the_null_rows(
+            bitmap in proptest::collection::vec(any::<u8>(), 4..40),
+            plane in proptest::collection::vec(any::<u8>(), 0..300),
+            offset in 0usize..24,
+            bit in 0u32..8,
+            outcome in any::<bool>(),
+        ) {
+            let len = plane.len().min((bitmap.len() * 8).saturating_sub(offset));
+            let valid = Validity::new(&bitmap, offset, len).unwrap();
+            let bit = 1u8 << bit;
+            let set = if outcome { bit } else { 0 };
+            let want: Vec<u8> = (0..len)
+                .map(|i| if valid.get(i) { plane[i] } else { (plane[i] & !bit) | set })
+                .collect();
+            for isa in Isa::available() {
+                let mut got = plane[..len].to_vec();
+                NullFix { valid, first: 0, keep: !bit, set }.run_on(isa, &mut got);
+                prop_assert_eq!(&got, &want, "{:?}", isa);
+            }
         }
     }
 }

@@ -75,6 +75,7 @@ mod scores;
 pub use borrowed::{BorrowedColumn, BorrowedTable, CodeColumn, KeyPiece, Keys, Piece, Validity};
 pub use buffers::{pooled_bytes, release_buffers};
 pub use coded::{CodedTable, ManyOptions, score_many};
+pub use isa::{ISA_VARIABLE, instruction_set};
 pub use order::TieBreak;
 pub use plan::{PlannedColumn, ScorePlan};
 pub use scores::{
