@@ -15,8 +15,9 @@ second row, plain strings (``str`` / ``String`` / utf8), which have to be
 hashed into levels on every call.
 
 Ratios are measured in this one run (absolute times on a shared machine are
-noisy); each timing is the best of ``--repeat`` runs. Results from every
-frame are checked identical to the native ones.
+noisy): the inputs take turns, round after round, so that each meets the
+machine in the same state, and each timing is the best of its ``--repeat``
+rounds. Results from every frame are checked identical to the native ones.
 
     pip install -r python/requirements-test.txt && pip install .   (a release build)
     python benches/compare_convert.py [--rows 1000000] [--repeat 5]
@@ -45,6 +46,18 @@ def best_of(k: int, f: Callable[[], Any]) -> tuple[float, Any]:
         out = f()
         times.append(time.perf_counter() - t0)
     return min(times), out
+
+
+def in_turns(rounds: int, calls: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, Any]]:
+    """Each call's best time and last result, the calls taking turns."""
+    best: dict[str, float] = {name: float("inf") for name in calls}
+    out: dict[str, Any] = {}
+    for _ in range(rounds):
+        for name, f in calls.items():
+            t0 = time.perf_counter()
+            out[name] = f()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {name: (best[name], out[name]) for name in calls}
 
 
 def frames(table: pa.Table) -> dict[str, Any]:
@@ -98,26 +111,30 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     args = ap.parse_args()
 
+    print(f"scoring instruction set: {icpfit.instruction_set()}")
     _, data = compare_score.make(args.rows, args.seed)
     icp = compare_score.to_icp(compare_score.spec())
     table = icpfit.Table.from_arrow(data)
-    t_native, expected = best_of(args.repeat, lambda: icp.score(table))
+    inputs = {"native": table, **frames(data)}
+    runs = in_turns(args.repeat, {name: (lambda d=d: icp.score(d)) for name, d in inputs.items()})
+    t_native, expected = runs.pop("native")
     timings: dict[str, tuple[float, float]] = {}
-    for name, frame in frames(data).items():
-        t, got = best_of(args.repeat, lambda: icp.score(frame))
+    for name, (t, got) in runs.items():
         assert np.array_equal(got.points, expected.points), name
         assert np.array_equal(got.tier, expected.tier), name
-        timings[name] = (t, export_cost(frame, args.repeat))
+        timings[name] = (t, export_cost(inputs[name], args.repeat))
     report(f"Icp.score, {args.rows:,} rows x 20 criteria", t_native, timings)
 
     data, _, _ = compare_rank.make(args.rows, args.seed)
     table = icpfit.Table.from_arrow(data)
-    t_native, expected = best_of(max(1, args.repeat // 2), lambda: icpfit.rank(table, "won"))
-    timings: dict[str, tuple[float, float]] = {}
-    for name, frame in frames(data).items():
-        t, got = best_of(max(1, args.repeat // 2), lambda: icpfit.rank(frame, "won"))
+    inputs = {"native": table, **frames(data)}
+    rounds = max(1, args.repeat // 2)
+    runs = in_turns(rounds, {name: (lambda d=d: icpfit.rank(d, "won")) for name, d in inputs.items()})
+    t_native, expected = runs.pop("native")
+    timings = {}
+    for name, (t, got) in runs.items():
         assert got.attributes == expected.attributes, name
-        timings[name] = (t, export_cost(frame, args.repeat))
+        timings[name] = (t, export_cost(inputs[name], args.repeat))
     report(f"icpfit.rank, {args.rows:,} rows x 20 attributes", t_native, timings)
 
 

@@ -90,19 +90,19 @@ def _frame_library(frame: Any) -> str | None:
 
 
 def frame_names(frame: Any) -> list[Any] | None:
-    """The column names of a pandas or polars DataFrame as scoring sees
-    them: a pandas frame's named index is a column (as in
+    """The column names of a pandas or polars DataFrame as converting it
+    gives them: a pandas frame's named index is a column, the last (as in
     :func:`pandas_to_arrow`). ``None`` for anything else (a LazyFrame's
     names are not resolved).
 
     >>> import pandas as pd
     >>> frame_names(pd.DataFrame({"x": [1.0]}, index=pd.Index(["a1"], name="account_id")))
-    ['account_id', 'x']
+    ['x', 'account_id']
     """
     library = _frame_library(frame)
     if library == "pandas":
         index = [n for n in frame.index.names] if all(n is not None for n in frame.index.names) else []
-        return index + list(frame.columns)
+        return list(frame.columns) + index
     if library == "polars":
         return list(frame.columns)
     return None
@@ -144,23 +144,27 @@ def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
     if any(k not in names for k in keep):
         return None
     np = require("numpy", "scoring a pandas DataFrame", "pandas")
-    dtypes = dict(zip(names, df.dtypes))
-    arrays, categories = [], {}
-    for name in keep:
-        column, dtype = df[name], dtypes[name]
+    wanted = set(keep)
+    columns, categories = {}, {}
+    # `items()` hands out the columns at half the cost of `df[name]`.
+    for name, column in df.items():
+        if name not in wanted:
+            continue
+        dtype = column.dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            levels = list(dtype.categories)
+            # `tolist()`: iterating an Arrow-backed index is 7x slower.
+            levels = dtype.categories.tolist()
             if not all(isinstance(v, str) for v in levels):
                 return None
             # `.array.codes`: the codes array itself (`.cat.codes` builds a
             # Series, ten times slower).
-            arrays.append(pa.array(column.array.codes))
+            columns[name] = pa.array(column.array.codes)
             categories[name] = levels
         elif dtype == np.float64:
-            arrays.append(pa.array(column.to_numpy()))
+            columns[name] = pa.array(column.to_numpy())
         else:
-            arrays.append(pa.Array.from_pandas(column))
-    return pa.Table.from_arrays(arrays, names=keep), categories
+            columns[name] = pa.Array.from_pandas(column)
+    return pa.Table.from_arrays([columns[k] for k in keep], names=keep), categories
 
 
 def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | None]]] | None:
@@ -168,7 +172,7 @@ def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
     schema = df.schema
     if any(k not in schema for k in keep):
         return None
-    columns, categories = [], {}
+    coded, plain, categories = [], [], {}
     # Categorical columns share one global `Categories`: listed once per
     # distinct dtype (equal dtypes have equal categories).
     listed: dict[Any, list[str | None]] = {}
@@ -184,8 +188,10 @@ def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
                 if not isinstance(levels, pl.Series):
                     return None
                 listed[dtype] = levels.to_list()
-            columns.append(pl.col(name).to_physical())
+            coded.append(name)
             categories[name] = listed[dtype]
         else:
-            columns.append(pl.col(name))
-    return df.select(columns), categories
+            plain.append(name)
+    # Two expressions, not one per column: a select's cost grows with its
+    # expressions (measured 0.60 vs 0.74 ms for 20 columns).
+    return df.select(pl.col(plain), pl.col(coded).to_physical()), categories

@@ -435,6 +435,8 @@ def score_many(
     levels: _Levels = "lenient",
     n_threads: int | None = None,
 ) -> list[FitScores]: ...
+def instruction_set() -> Literal["avx512", "avx2", "baseline"]: ...
+
 _Spec = Union[str, Mapping[str, Any]]
 _CohortArg = Union[Cohort, Sequence[bool], npt.NDArray[np.bool_], Any]
 

@@ -4,6 +4,10 @@ the GIL, and the bundled ICP document round-trips byte for byte."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -182,6 +186,37 @@ def test_any_frame_and_any_thread_count_give_the_same_scores(deals: icpfit.Table
         assert (a.tier == other.tier).all()
         assert (a.matched == other.matched).all()
         assert (a.order() == other.order()).all()
+
+
+def test_every_instruction_set_level_gives_the_same_scores(deals: icpfit.Table, sample_icp: icpfit.Icp) -> None:
+    """``ICPFIT_ISA`` caps the level (read once per process, so each level
+    runs in a child process); every level scores the sample identically,
+    from a table and from a polars frame (nulls blended per level)."""
+    script = (
+        "import icpfit, sys, hashlib\n"
+        "icp = icpfit.Icp.from_json(open(sys.argv[1], encoding='utf-8').read())\n"
+        "t = icpfit.read_csv(sys.argv[2])\n"
+        "for data in (t, t.to_polars()):\n"
+        "    s = icp.score(data)\n"
+        "    h = hashlib.sha256(s.points.tobytes() + s.tier.tobytes() + s.matched.tobytes())\n"
+        "    print(icpfit.instruction_set(), h.hexdigest())\n"
+    )
+    best = icpfit.instruction_set()
+    expected = sample_icp.score(deals)
+    digests = set()
+    for level in ("baseline", "avx2", "avx512"):
+        env = {**os.environ, "ICPFIT_ISA": level}
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(ICP_JSON), str(DEALS)],
+            env=env, capture_output=True, text=True, check=True,
+        ).stdout.split()
+        ranks = ["baseline", "avx2", "avx512"]
+        ran = ranks[min(ranks.index(level), ranks.index(best))]
+        assert out[0::2] == [ran, ran], out
+        digests.update(out[1::2])
+    assert len(digests) == 1
+    want = hashlib.sha256(expected.points.tobytes() + expected.tier.tobytes() + expected.matched.tobytes())
+    assert digests == {want.hexdigest()}
 
 
 def test_score_many_equals_scoring_each(deals: icpfit.Table, sample_icp: icpfit.Icp) -> None:

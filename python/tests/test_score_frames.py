@@ -1,7 +1,9 @@
 """Scoring a dataframe where its columns lie (no conversion): pandas,
 polars and pyarrow frames, chunked or not, with nulls, NaN, unused and
 repeated categories, give exactly the scores, reasons, ids, warnings and
-errors of scoring the ``icpfit.Table`` they convert to."""
+errors of scoring the ``icpfit.Table`` they convert to. And converting a
+pandas or polars frame by its category codes gives the table converting
+its Arrow export gives."""
 
 from __future__ import annotations
 
@@ -226,3 +228,46 @@ def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None
     pdata, pcats = _frames.for_scoring(pl.DataFrame({"c": ["b", "a", None]}, schema={"c": pl.Enum(["a", "b"])}), ["c"])
     assert pcats == {"c": ["a", "b"]}
     assert pa.table(pdata).column("c").to_pylist() == [1, 0, None]
+
+
+def test_frames_convert_by_their_codes_as_through_arrow() -> None:
+    """Converting a pandas or polars frame reads its categories as codes
+    (``for_scoring``'s layout): the table is the one converting the frame's
+    Arrow export gives — kinds, roles, levels, values, column order —
+    including categories that hold ids, joined tags or ISO dates, declared
+    but unused categories, nulls, and a named pandas index."""
+    t = table()
+    rng = np.random.default_rng(5)
+    strings = {
+        "signed": [["2025-01-31", "2024-12-01", None][i] for i in rng.integers(0, 3, N)],
+        "tools": [["a;b", "b", None][i] for i in rng.integers(0, 3, N)],
+    }
+    extra = {
+        **{k: pd.Categorical(v) for k, v in strings.items()},
+        "won": rng.random(N) < 0.4,
+        "closed": pd.to_datetime("2025-01-01") + pd.to_timedelta(rng.integers(0, 300, N), unit="D"),
+    }
+    for name, frame in frames(t).items():
+        if isinstance(frame, pa.Table):
+            continue
+        if isinstance(frame, pd.DataFrame):
+            frame = frame.assign(**extra)
+            frame["account_id"] = frame["account_id"].astype("category")
+            cases = [frame, frame.set_index("account_id")]
+            via_arrow = [icpfit._frames.pandas_to_arrow(f) for f in cases]
+        else:
+            frame = frame.with_columns(
+                **{k: pl.Series(strings.get(k, v)) for k, v in extra.items()}
+            ).with_columns(pl.col("signed", "tools", "account_id").cast(pl.Categorical))
+            cases = [frame]
+            via_arrow = [pa.table(frame)]
+        for f, exported in zip(cases, via_arrow):
+            assert icpfit._frames.for_scoring(f, icpfit._frames.frame_names(f)) is not None, name
+            got, want = icpfit.Table.from_arrow(f), icpfit.Table.from_arrow(exported)
+            assert got.schema == want.schema, name
+            assert got.to_arrow().equals(want.to_arrow()), name
+            kinds = {fld.name: fld.kind for fld in got.schema}
+            assert (kinds["signed"], kinds["tools"], kinds["sector"]) == ("date", "tag_set", "categorical"), name
+        rank_got = icpfit.rank(cases[0], "won")
+        rank_want = icpfit.rank(via_arrow[0], "won")
+        assert rank_got.attributes == rank_want.attributes, name

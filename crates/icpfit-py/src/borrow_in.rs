@@ -70,6 +70,48 @@ pub fn borrowed_table<'a>(
     Ok(BorrowedTable::new(columns)?)
 }
 
+/// An integer column of codes into `levels` (see [`Categories`]) as the
+/// column it stands for converts: text when `as_text`, the `declared` kind,
+/// a tag set or dates when its values say so, else categorical with the
+/// levels in use.
+pub fn coded_column(
+    field: &Field,
+    arrays: &[&ArrayRef],
+    levels: &[Option<String>],
+    as_text: bool,
+    declared: Option<&str>,
+) -> BindResult<Column> {
+    let mut codes = code_column(field, arrays, levels)?;
+    if as_text || declared.is_some_and(|d| d != "categorical") {
+        return decoded(field.name(), codes, as_text, declared);
+    }
+    Ok(match inferred(&mut codes)? {
+        Some(owned) => owned,
+        None => {
+            codes.restrict_to_used();
+            Column::Categorical(codes.to_categorical()?)
+        }
+    })
+}
+
+/// Integer arrays as keys into one dictionary, `levels`.
+fn code_column<'a>(
+    field: &Field,
+    arrays: &[&'a ArrayRef],
+    levels: &'a [Option<String>],
+) -> BindResult<CodeColumn<'a>> {
+    let dictionary: Vec<Option<&str>> = levels.iter().map(|c| c.as_deref()).collect();
+    let pieces = arrays
+        .iter()
+        .map(|&a| {
+            let (keys, valid) =
+                integer_keys(a.as_ref(), field.data_type()).ok_or_else(|| unsupported(field))?;
+            Ok(KeyPiece::new(keys, valid, 0)?)
+        })
+        .collect::<BindResult<_>>()?;
+    Ok(CodeColumn::new(pieces, vec![dictionary])?)
+}
+
 /// The column borrowed, when its type allows.
 fn borrow<'a>(
     field: &Field,
@@ -90,18 +132,8 @@ fn borrow<'a>(
     if let Some(categories) = coded
         && dt.is_integer()
     {
-        let dictionary: Vec<Option<&str>> = categories.iter().map(|c| c.as_deref()).collect();
-        let pieces = arrays
-            .iter()
-            .map(|&a| {
-                let (keys, valid) =
-                    integer_keys(a.as_ref(), dt).ok_or_else(|| unsupported(field))?;
-                Ok(KeyPiece::new(keys, valid, 0)?)
-            })
-            .collect::<BindResult<_>>()?;
-        return Ok(Some(BorrowedColumn::Codes(CodeColumn::new(
-            pieces,
-            vec![dictionary],
+        return Ok(Some(BorrowedColumn::Codes(code_column(
+            field, arrays, categories,
         )?)));
     }
     if let DataType::Dictionary(key, value) = dt

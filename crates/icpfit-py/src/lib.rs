@@ -7,7 +7,7 @@
 //! - [`rank`]: `rank`, `Ranking`;
 //! - [`review`]: `draft_icp`, `pressure_test` / `PressureTest`, `review` / `Review`;
 //! - [`icp`]: `Icp` (documents, SQL export, validation, scoring);
-//! - [`score`]: `FitScores`, `Reasons`, `score_many`;
+//! - [`score`]: `FitScores`, `Reasons`, `score_many`, `instruction_set`;
 //! - [`cohort`]: `quality`, `cohorts`, `profile`, `QualityScores`, `Cohort`, `Profile`;
 //! - [`arrow_in`] / [`arrow_out`]: Arrow ↔ core columns, pure Rust;
 //! - [`borrow_in`]: Arrow columns scored where they lie, pure Rust;
@@ -51,6 +51,7 @@ fn _icpfit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<score::PyFitScores>()?;
     m.add_class::<score::PyReasons>()?;
     m.add_function(wrap_pyfunction!(score::score_many, m)?)?;
+    m.add_function(wrap_pyfunction!(score::instruction_set, m)?)?;
     m.add_class::<cohort::PyQualityScores>()?;
     m.add_class::<cohort::PyCohort>()?;
     m.add_class::<cohort::PyProfile>()?;

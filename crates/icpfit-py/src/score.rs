@@ -7,7 +7,9 @@ use crate::borrow_in::borrowed_table;
 use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
-use crate::table::{PyTable, arrow_err, detached, frames_call, html_escape, stream_capsule};
+use crate::table::{
+    Prepared, PyTable, arrow_err, coded_frame, detached, frames_call, html_escape, stream_capsule,
+};
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int8Array, Int32Array, Int64Array,
@@ -654,30 +656,14 @@ fn score_frame(
     opts: &ScoreOptions,
 ) -> PyResult<Option<PyFitScores>> {
     let overrides = Overrides::default();
-    let mut source = data.clone();
-    let mut categories: Vec<(String, Vec<Option<String>>)> = Vec::new();
-    let frames = py.import("icpfit._frames")?;
-    let names = frames.getattr("frame_names")?.call1((data,))?;
-    if !names.is_none() {
-        let Ok(names) = names.extract::<Vec<String>>() else {
-            return Ok(None);
-        };
-        let keep: Vec<&String> = names
-            .iter()
-            .filter(|n| overrides.keeps(n, wanted))
-            .collect();
-        let prepared = frames.getattr("for_scoring")?.call1((data, keep))?;
+    let (source, categories) = match coded_frame(py, data, Some(wanted), &overrides)? {
+        Prepared::Coded {
+            frame, categories, ..
+        } => (frame, categories),
         // A layout `for_scoring` does not know: converted as usual.
-        if prepared.is_none() {
-            return Ok(None);
-        }
-        let (frame, coded): (
-            Bound<'_, PyAny>,
-            std::collections::HashMap<String, Vec<Option<String>>>,
-        ) = prepared.extract()?;
-        source = frame;
-        categories = coded.into_iter().collect();
-    }
+        Prepared::Unknown => return Ok(None),
+        Prepared::Other => (data.clone(), Vec::new()),
+    };
     if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
         return Ok(None);
     }
@@ -835,4 +821,18 @@ pub fn score_many(
             frame_ids: None,
         })
         .collect())
+}
+
+/// The instruction-set level scoring runs at in this process: ``"avx512"``,
+/// ``"avx2"`` or ``"baseline"`` (SSE2) — the best this CPU has, unless the
+/// environment variable ``ICPFIT_ISA`` (read once, at the first scoring)
+/// caps it. Every level gives identical results; benchmarks print it, as
+/// throughput differs by level.
+///
+/// >>> import icpfit
+/// >>> icpfit.instruction_set() in ("avx512", "avx2", "baseline")
+/// True
+#[pyfunction]
+pub fn instruction_set() -> &'static str {
+    icpfit_core::score::instruction_set()
 }

@@ -1,6 +1,6 @@
 //! `icpfit.Table`, `icpfit.Field`, `icpfit.TableSummary` and `read_csv`.
 
-use crate::arrow_in::{Overrides, projection, table_from_batches};
+use crate::arrow_in::{Overrides, projection, table_from_batches, table_from_coded_batches};
 use crate::arrow_out::{summary_to_batch, table_to_batch};
 use crate::error::{BindResult, PyIcpfitErr, guard, warn};
 use crate::names;
@@ -301,7 +301,7 @@ pub(crate) fn warn_all_missing(
             .fields()
             .iter()
             .zip(table.columns())
-            .filter(|(_, c)| !c.is_empty() && c.missing_count() == c.len())
+            .filter(|(_, c)| !c.is_empty() && c.all_missing())
             .map(|(f, _)| f.name.as_str())
             .collect()
     };
@@ -376,6 +376,16 @@ pub(crate) fn frame_to_table(
         warn_all_missing(py, &table, false)?;
         return Ok(PyTable(table));
     }
+    if let Prepared::Coded {
+        frame,
+        categories,
+        order,
+    } = coded_frame(py, data, wanted, overrides)?
+        && let Some(table) = coded_frame_to_table(py, &frame, &categories, &order, overrides)?
+    {
+        warn_all_missing(py, &table, false)?;
+        return Ok(PyTable(table));
+    }
     let converted;
     let data = if is_pandas_frame(data)? {
         let mut frame = data.clone();
@@ -422,6 +432,90 @@ pub(crate) fn frame_to_table(
     let table = detached(py, || table_from_batches(&schema, &batches, overrides))?;
     warn_all_missing(py, &table, false)?;
     Ok(PyTable(table))
+}
+
+/// What [`coded_frame`] makes of an object.
+pub(crate) enum Prepared<'py> {
+    /// A pandas or polars frame laid out by `icpfit._frames.for_scoring`:
+    /// an Arrow producer of its columns `order` (in any order), category
+    /// columns as integer codes, and the categories of each such column.
+    Coded {
+        frame: Bound<'py, PyAny>,
+        categories: Vec<(String, Vec<Option<String>>)>,
+        order: Vec<String>,
+    },
+    /// A pandas or polars frame in a layout `for_scoring` does not know.
+    Unknown,
+    /// Anything else.
+    Other,
+}
+
+/// Lays out a pandas or polars frame for reading its categories as codes
+/// ([`Prepared::Coded`]): the columns `wanted` needs (with the ids, see
+/// [`Overrides::keeps`]) when it has them all, else every column.
+pub(crate) fn coded_frame<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    wanted: Option<&[&str]>,
+    overrides: &Overrides,
+) -> PyResult<Prepared<'py>> {
+    let frames = py.import("icpfit._frames")?;
+    let names = frames.getattr("frame_names")?.call1((data,))?;
+    if names.is_none() {
+        return Ok(Prepared::Other);
+    }
+    let Ok(names) = names.extract::<Vec<String>>() else {
+        return Ok(Prepared::Unknown);
+    };
+    let order: Vec<String> = match wanted {
+        Some(w) if w.iter().all(|x| names.iter().any(|n| n == x)) => names
+            .into_iter()
+            .filter(|n| overrides.keeps(n, w))
+            .collect(),
+        _ => names,
+    };
+    let prepared = frames.getattr("for_scoring")?.call1((data, &order))?;
+    if prepared.is_none() {
+        return Ok(Prepared::Unknown);
+    }
+    let (frame, categories): (
+        Bound<'py, PyAny>,
+        std::collections::HashMap<String, Vec<Option<String>>>,
+    ) = prepared.extract()?;
+    Ok(Prepared::Coded {
+        frame,
+        categories: categories.into_iter().collect(),
+        order,
+    })
+}
+
+/// A frame laid out by [`coded_frame`], converted, its columns in `order`.
+fn coded_frame_to_table(
+    py: Python<'_>,
+    frame: &Bound<'_, PyAny>,
+    categories: &[(String, Vec<Option<String>>)],
+    order: &[String],
+    overrides: &Overrides,
+) -> PyResult<Option<AccountTable>> {
+    let input: AnyRecordBatch = frame.extract()?;
+    let (batches, schema) = input.into_table()?.into_inner();
+    let Some(columns) = order
+        .iter()
+        .map(|n| schema.index_of(n).ok())
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return Ok(None);
+    };
+    let schema = schema.project(&columns).map_err(arrow_err)?;
+    let batches = batches
+        .iter()
+        .map(|b| b.project(&columns))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(arrow_err)?;
+    let table = detached(py, || {
+        table_from_coded_batches(&schema, &batches, categories, overrides)
+    })?;
+    Ok(Some(table))
 }
 
 fn is_pandas_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {

@@ -438,7 +438,7 @@ impl BorrowedColumn<'_> {
     pub fn all_missing(&self) -> bool {
         !self.is_empty()
             && match self {
-                Self::Owned(c) => c.missing_count() == c.len(),
+                Self::Owned(c) => c.all_missing(),
                 Self::Numbers(pieces) => !pieces.iter().any(|p| {
                     p.values
                         .iter()

@@ -48,7 +48,10 @@ impl Isa {
         static DETECTED: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
         *DETECTED.get_or_init(|| {
             let best = Isa::detect();
-            match std::env::var(ISA_VARIABLE).ok().and_then(|v| Isa::parse(&v)) {
+            match std::env::var(ISA_VARIABLE)
+                .ok()
+                .and_then(|v| Isa::parse(&v))
+            {
                 Some(cap) => cap.min_level(best),
                 None => best,
             }
@@ -192,7 +195,10 @@ mod tests {
             assert!(wanted.resolve().rank() <= best.rank());
         }
         for level in [Isa::Baseline, Isa::Avx2, Isa::Avx512] {
-            assert_eq!(Isa::parse(&level.name().to_uppercase()), Some(level.resolve()));
+            assert_eq!(
+                Isa::parse(&level.name().to_uppercase()),
+                Some(level.resolve())
+            );
         }
         assert_eq!(Isa::parse("sse9"), None);
         assert_eq!(super::instruction_set(), best.name());

@@ -582,6 +582,19 @@ impl Column {
             Column::Text(t) => t.valid.len() - t.valid.count_ones(),
         }
     }
+    /// Whether every row is missing (true for an empty column): a scan
+    /// that stops at the first present value, where
+    /// [`missing_count`](Self::missing_count) reads every row.
+    pub fn all_missing(&self) -> bool {
+        match self {
+            Column::Numeric(v) => v.iter().all(|x| x.is_nan()),
+            Column::Categorical(c) => c.codes.iter().all(|&x| x == MISSING_CODE),
+            Column::Flag(v) => v.iter().all(|&x| x == FLAG_MISSING),
+            Column::TagSet(t) => t.valid.count_ones() == 0,
+            Column::Date(v) => v.iter().all(|&x| x == DATE_MISSING),
+            Column::Text(t) => t.valid.count_ones() == 0,
+        }
+    }
     /// Bytes this column holds on the heap (capacity, dictionaries and
     /// bitmaps included).
     pub fn heap_bytes(&self) -> usize {
