@@ -32,6 +32,7 @@ ICP: dict[str, Any] = {
         {"name": "seats", "column": "seats", "range": {"min": 10}, "points": 5},
         {"name": "snow", "column": "stack", "has_any": ["Snowflake"], "points": 10},
         {"name": "no_region", "column": "region", "is_missing": True, "points": -3},
+        {"name": "no_seats", "column": "seats", "is_missing": True, "points": -2},
     ],
     "negative": [{"name": "tiny", "column": "employees", "range": {"max": 20}}],
     "tiers": {"a": 60, "b": 40, "c": 20},
@@ -39,8 +40,8 @@ ICP: dict[str, Any] = {
 
 
 def table(seed: int = 3) -> pa.Table:
-    """Floats with nulls and NaN, categories with nulls, an integer column,
-    joined tags (a tag set) and ids."""
+    """Floats with nulls and NaN, categories with nulls, an integer column
+    with nulls, joined tags (a tag set) and ids."""
     rng = np.random.default_rng(seed)
     employees = np.round(np.exp(rng.normal(5, 1.3, N)))
     employees[rng.random(N) < 0.05] = np.nan
@@ -57,7 +58,7 @@ def table(seed: int = 3) -> pa.Table:
             "arr": pa.array(np.where(rng.random(N) < 0.05, np.nan, arr)),  # NaN stays NaN
             "sector": pa.array(sector).dictionary_encode(),
             "region": pa.array(region, type=pa.string()),
-            "seats": pa.array(rng.integers(0, 40, N)),
+            "seats": pa.array(rng.integers(0, 40, N), mask=rng.random(N) < 0.05),  # int64 with nulls
             "stack": pa.array(stack, type=pa.string()),
         }
     )

@@ -4,6 +4,7 @@
 //! | Arrow column | borrowed as |
 //! |---|---|
 //! | float64 (any chunks, nulls or NaN for missing) | numbers: the values and the validity bitmap |
+//! | int64 (not named in `categories`) | integers: the values and the validity bitmap |
 //! | dictionary of strings, integer keys | keys into each chunk's dictionary |
 //! | integers named in `categories` (pandas' category codes, polars' physical codes) | keys into those categories |
 //!
@@ -59,6 +60,12 @@ pub fn borrowed_table<'a>(
                     Some(owned) => BorrowedColumn::Owned(owned),
                     None => BorrowedColumn::Codes(c),
                 },
+                // Integers declared another kind (a flag, a date) convert.
+                Some(BorrowedColumn::Integers(_))
+                    if declared.is_some_and(|d| d != Kind::Numeric.as_str()) =>
+                {
+                    BorrowedColumn::Owned(convert(field, &arrays, as_text)?)
+                }
                 Some(numbers) if !as_text => numbers,
                 _ => BorrowedColumn::Owned(convert(field, &arrays, as_text)?),
             };
@@ -128,6 +135,16 @@ fn borrow<'a>(
             })
             .collect::<Result<_, _>>()?;
         return Ok(Some(BorrowedColumn::Numbers(pieces)));
+    }
+    if *dt == DataType::Int64 && coded.is_none() {
+        let pieces = arrays
+            .iter()
+            .map(|&a| {
+                let a = a.as_primitive::<Int64Type>();
+                Piece::new(a.values(), validity(a))
+            })
+            .collect::<Result<_, _>>()?;
+        return Ok(Some(BorrowedColumn::Integers(pieces)));
     }
     if let Some(categories) = coded
         && dt.is_integer()
@@ -360,6 +377,7 @@ mod tests {
             .iter()
             .map(|c| match c {
                 BorrowedColumn::Numbers(p) => format!("numbers/{}", p.len()),
+                BorrowedColumn::Integers(p) => format!("integers/{}", p.len()),
                 BorrowedColumn::Codes(c) => format!("codes {:?}", c.levels()),
                 BorrowedColumn::Owned(c) => format!("owned {}", c.kind()),
             })
@@ -370,7 +388,7 @@ mod tests {
                 "numbers/2",
                 r#"codes ["fintech", "retail"]"#,
                 r#"codes ["emea", "na"]"#,
-                "owned numeric",
+                "integers/2",
                 "owned tag_set",
                 "owned date",
                 "owned text",

@@ -415,6 +415,9 @@ pub enum BorrowedColumn<'a> {
     /// f64 values in pieces; NaN or an unset validity bit is missing. A
     /// ±∞ is refused when the table is scored.
     Numbers(Vec<Piece<'a, f64>>),
+    /// i64 values in pieces (a numeric column, each value read as the f64
+    /// converting it gives, `x as f64`); an unset validity bit is missing.
+    Integers(Vec<Piece<'a, i64>>),
     /// Categories as dictionary keys.
     Codes(CodeColumn<'a>),
 }
@@ -425,6 +428,7 @@ impl BorrowedColumn<'_> {
         match self {
             Self::Owned(c) => c.len(),
             Self::Numbers(p) => p.iter().map(Piece::len).sum(),
+            Self::Integers(p) => p.iter().map(Piece::len).sum(),
             Self::Codes(c) => c.len(),
         }
     }
@@ -445,6 +449,9 @@ impl BorrowedColumn<'_> {
                         .enumerate()
                         .any(|(i, x)| !x.is_nan() && p.valid.is_none_or(|v| v.get(i)))
                 }),
+                Self::Integers(pieces) => pieces
+                    .iter()
+                    .all(|p| p.valid.is_some_and(|v| (0..p.len()).all(|i| !v.get(i)))),
                 Self::Codes(c) => !c.any_row(|level| level != MISSING_CODE),
             }
     }
@@ -513,7 +520,9 @@ impl<'a> BorrowedTable<'a> {
             .zip(&self.columns)
             .map(|(name, c)| {
                 let empty = match c {
-                    BorrowedColumn::Numbers(_) => Column::Numeric(Vec::new().into()),
+                    BorrowedColumn::Numbers(_) | BorrowedColumn::Integers(_) => {
+                        Column::Numeric(Vec::new().into())
+                    }
                     BorrowedColumn::Codes(c) => {
                         Column::Categorical(CategoricalColumn::new(Vec::new(), c.levels.clone())?)
                     }
@@ -539,6 +548,17 @@ impl<'a> BorrowedTable<'a> {
                 for p in pieces {
                     let start = out.len();
                     out.extend_from_slice(p.values);
+                    if let Some(v) = p.valid {
+                        v.for_each_null(0..p.len(), |i| out[start + i] = f64::NAN);
+                    }
+                }
+                Some(out)
+            }
+            BorrowedColumn::Integers(pieces) => {
+                let mut out = Vec::with_capacity(self.n_rows);
+                for p in pieces {
+                    let start = out.len();
+                    out.extend(p.values.iter().map(|&x| x as f64));
                     if let Some(v) = p.valid {
                         v.for_each_null(0..p.len(), |i| out[start + i] = f64::NAN);
                     }

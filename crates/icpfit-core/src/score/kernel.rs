@@ -382,6 +382,18 @@ enum OpTest<'t> {
         pieces: Pieces<'t, Piece<'t, f64>>,
         want: bool,
     },
+    /// Borrowed integers: `lo ≤ x as f64 ≤ hi`; a null gives `missing`.
+    IntRange {
+        pieces: Pieces<'t, Piece<'t, i64>>,
+        lo: f64,
+        hi: f64,
+        missing: bool,
+    },
+    /// Borrowed integers: `x is missing` (a null) equals `want`.
+    NullIs {
+        pieces: Pieces<'t, Piece<'t, i64>>,
+        want: bool,
+    },
     /// Category keys, looked up in their dictionary's [`KeySet`];
     /// `missing` is the outcome of a null.
     Keys {
@@ -455,6 +467,23 @@ fn number_pieces<'t>(src: Source<'t>) -> Option<(Pieces<'t, Piece<'t, f64>>, boo
     }
 }
 
+/// Borrowed integer values as pieces.
+fn integer_pieces<'t>(src: Source<'t>) -> Option<Pieces<'t, Piece<'t, i64>>> {
+    let Source::Borrowed(BorrowedColumn::Integers(pieces)) = src else {
+        return None;
+    };
+    let mut start = 0;
+    Some(
+        pieces
+            .iter()
+            .map(|p| {
+                start += p.len();
+                (start - p.len(), *p)
+            })
+            .collect(),
+    )
+}
+
 /// The native column behind a source, when it is one.
 fn native<'t>(src: Source<'t>) -> Option<&'t Column> {
     match src {
@@ -525,60 +554,76 @@ impl<'t> Op<'t> {
             }
             OpTest::Bytes { values, hits }
         };
-        let test = match (&b.test, native(src)) {
-            (Test::Range(r), _) => number_pieces(src).map(|(pieces, finite_unknown)| {
-                let (lo, hi) = closed_bounds(r);
-                OpTest::Range {
-                    pieces,
-                    lo,
-                    hi,
-                    missing: miss,
-                    finite_unknown,
+        let test =
+            match (&b.test, native(src)) {
+                (Test::Range(r), _) if integer_pieces(src).is_some() => {
+                    integer_pieces(src).map(|pieces| {
+                        let (lo, hi) = closed_bounds(r);
+                        OpTest::IntRange {
+                            pieces,
+                            lo,
+                            hi,
+                            missing: miss,
+                        }
+                    })
                 }
-            }),
-            (Test::Missing(want), _) if number_pieces(src).is_some() => {
-                number_pieces(src).map(|(pieces, _)| OpTest::NanIs {
-                    pieces,
-                    want: *want,
-                })
-            }
-            (Test::Codes(set), _) => keys(&|level| match level {
-                None => miss,
-                Some(k) => (set[k / 64] >> (k % 64)) & 1 == 1,
-            }),
-            (Test::Missing(want), Some(Column::Categorical(_))) | (Test::Missing(want), None) => {
-                keys(&|level| level.is_none() == *want)
-            }
-            (Test::Flag(f), Some(Column::Flag(values))) => Some(bytes(values, &|v| {
-                if v == FLAG_MISSING { miss } else { v == *f }
-            })),
-            (Test::Missing(want), Some(Column::Flag(values))) => {
-                Some(bytes(values, &|v| (v == FLAG_MISSING) == *want))
-            }
-            (Test::TagsAny(mask) | Test::TagsAll(mask), Some(Column::TagSet(ts))) => {
-                Some(OpTest::Tags {
-                    bits: ts.bits(),
-                    words: ts.words_per_row(),
+                (Test::Missing(want), _) if integer_pieces(src).is_some() => integer_pieces(src)
+                    .map(|pieces| OpTest::NullIs {
+                        pieces,
+                        want: *want,
+                    }),
+                (Test::Range(r), _) => number_pieces(src).map(|(pieces, finite_unknown)| {
+                    let (lo, hi) = closed_bounds(r);
+                    OpTest::Range {
+                        pieces,
+                        lo,
+                        hi,
+                        missing: miss,
+                        finite_unknown,
+                    }
+                }),
+                (Test::Missing(want), _) if number_pieces(src).is_some() => {
+                    number_pieces(src).map(|(pieces, _)| OpTest::NanIs {
+                        pieces,
+                        want: *want,
+                    })
+                }
+                (Test::Codes(set), _) => keys(&|level| match level {
+                    None => miss,
+                    Some(k) => (set[k / 64] >> (k % 64)) & 1 == 1,
+                }),
+                (Test::Missing(want), Some(Column::Categorical(_)))
+                | (Test::Missing(want), None) => keys(&|level| level.is_none() == *want),
+                (Test::Flag(f), Some(Column::Flag(values))) => Some(bytes(values, &|v| {
+                    if v == FLAG_MISSING { miss } else { v == *f }
+                })),
+                (Test::Missing(want), Some(Column::Flag(values))) => {
+                    Some(bytes(values, &|v| (v == FLAG_MISSING) == *want))
+                }
+                (Test::TagsAny(mask) | Test::TagsAll(mask), Some(Column::TagSet(ts))) => {
+                    Some(OpTest::Tags {
+                        bits: ts.bits(),
+                        words: ts.words_per_row(),
+                        valid: ts.valid(),
+                        mask: mask.clone(),
+                        all: matches!(b.test, Test::TagsAll(_)),
+                        missing: miss,
+                    })
+                }
+                (Test::Missing(want), Some(Column::TagSet(ts))) => Some(OpTest::Invalid {
                     valid: ts.valid(),
-                    mask: mask.clone(),
-                    all: matches!(b.test, Test::TagsAll(_)),
-                    missing: miss,
-                })
-            }
-            (Test::Missing(want), Some(Column::TagSet(ts))) => Some(OpTest::Invalid {
-                valid: ts.valid(),
-                want: *want,
-            }),
-            (Test::Missing(want), Some(Column::Text(t))) => Some(OpTest::Invalid {
-                valid: t.valid(),
-                want: *want,
-            }),
-            (Test::Missing(want), Some(Column::Date(values))) => Some(OpTest::DateMissing {
-                values,
-                want: *want,
-            }),
-            _ => None,
-        };
+                    want: *want,
+                }),
+                (Test::Missing(want), Some(Column::Text(t))) => Some(OpTest::Invalid {
+                    valid: t.valid(),
+                    want: *want,
+                }),
+                (Test::Missing(want), Some(Column::Date(values))) => Some(OpTest::DateMissing {
+                    values,
+                    want: *want,
+                }),
+                _ => None,
+            };
         Ok(Self {
             test: test.ok_or_else(|| mismatch(icp, b))?,
             points,
@@ -592,6 +637,9 @@ impl<'t> Op<'t> {
     fn has_validity(&self) -> bool {
         match &self.test {
             OpTest::Range { pieces, .. } | OpTest::NanIs { pieces, .. } => {
+                pieces.iter().any(|(_, p)| p.valid.is_some())
+            }
+            OpTest::IntRange { pieces, .. } | OpTest::NullIs { pieces, .. } => {
                 pieces.iter().any(|(_, p)| p.valid.is_some())
             }
             OpTest::Keys { pieces, .. } => pieces.iter().any(|(_, p)| p.valid.is_some()),
@@ -703,6 +751,27 @@ impl<'t> Op<'t> {
                     let (pts, bs) = outputs!(out, rows.len());
                     let x = piece.values[rows.clone()].iter().copied();
                     each!(x, pts, bs, |v| v.is_nan() == *want);
+                    self.fix_nulls(isa, piece.valid, rows, bs, *want);
+                }
+            }
+            OpTest::IntRange {
+                pieces,
+                lo,
+                hi,
+                missing,
+            } => {
+                let (lo, hi) = (*lo, *hi);
+                for (piece, rows, out) in segments(pieces, Piece::len, start, len) {
+                    let (pts, bs) = outputs!(out, rows.len());
+                    let x = piece.values[rows.clone()].iter().map(|&v| v as f64);
+                    each!(x, pts, bs, |v| (v >= lo) & (v <= hi));
+                    self.fix_nulls(isa, piece.valid, rows, bs, *missing);
+                }
+            }
+            OpTest::NullIs { pieces, want } => {
+                for (piece, rows, out) in segments(pieces, Piece::len, start, len) {
+                    let (pts, bs) = outputs!(out, rows.len());
+                    each!(rows.clone(), pts, bs, |_r| !*want);
                     self.fix_nulls(isa, piece.valid, rows, bs, *want);
                 }
             }
