@@ -5,13 +5,14 @@
 //! more than the scoring: a pass that writes every value again (NaN under
 //! nulls, u32 codes for every dictionary key) over memory the kernel then
 //! reads once. Scoring reads each value of each column exactly once, so it
-//! can read the frame's own layout instead: f64 values with an Arrow
+//! can read the frame's own layout instead: f64 or i64 values with an Arrow
 //! validity bitmap, or integer dictionary keys of any width (pandas'
 //! `int8` category codes with `-1` for missing, polars' `u32` physical
 //! codes, Arrow's signed keys with a validity bitmap) mapped through the
 //! dictionary to levels. A column may come in several pieces (Arrow chunks),
-//! each with its own dictionary. Anything else (integers, flags, dates, tag
-//! sets, strings to be hashed) is converted as before ([`BorrowedColumn::Owned`]).
+//! each with its own dictionary. Anything else (narrower integers, flags,
+//! dates, tag sets, strings to be hashed) is converted as before
+//! ([`BorrowedColumn::Owned`]).
 //!
 //! The result is the same as scoring the converted table, bit for bit, and
 //! so are the errors (tested): a category's levels are the dictionary values
