@@ -32,6 +32,7 @@ __all__ = [
     "cohorts",
     "profile",
     "draft_icp",
+    "instruction_set",
     "PressureTest",
     "pressure_test",
     "Review",
