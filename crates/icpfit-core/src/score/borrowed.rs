@@ -450,9 +450,9 @@ impl BorrowedColumn<'_> {
                         .enumerate()
                         .any(|(i, x)| !x.is_nan() && p.valid.is_none_or(|v| v.get(i)))
                 }),
-                Self::Integers(pieces) => pieces
-                    .iter()
-                    .all(|p| p.valid.is_some_and(|v| (0..p.len()).all(|i| !v.get(i)))),
+                Self::Integers(pieces) => pieces.iter().all(|p| {
+                    p.is_empty() || p.valid.is_some_and(|v| (0..p.len()).all(|i| !v.get(i)))
+                }),
                 Self::Codes(c) => !c.any_row(|level| level != MISSING_CODE),
             }
     }

@@ -565,3 +565,17 @@ fn bitmap_nulls_are_found_at_any_offset_and_length() {
         assert!((0..n).all(|i| v.get(i) == valid[i]));
     }
 }
+
+#[test]
+fn integer_columns_are_all_missing_only_when_every_row_is_null() {
+    let values = [3i64, 4, 5];
+    let (none, some) = ([0b000u8], [0b010u8]);
+    let all_null = Piece::new(&values, Some((&none[..], 0))).unwrap();
+    let one_value = Piece::new(&values, Some((&some[..], 0))).unwrap();
+    let no_bitmap = Piece::new(&values, None).unwrap();
+    let empty = Piece::new(&values[..0], None).unwrap();
+    assert!(BorrowedColumn::Integers(vec![empty, all_null]).all_missing());
+    assert!(!BorrowedColumn::Integers(vec![one_value]).all_missing());
+    assert!(!BorrowedColumn::Integers(vec![no_bitmap]).all_missing());
+    assert!(!BorrowedColumn::Integers(vec![empty]).all_missing());
+}

@@ -554,82 +554,89 @@ impl<'t> Op<'t> {
             }
             OpTest::Bytes { values, hits }
         };
-        let test =
-            match (&b.test, native(src)) {
-                (Test::Range(r), _) if integer_pieces(src).is_some() => {
-                    integer_pieces(src).map(|pieces| {
-                        let (lo, hi) = closed_bounds(r);
-                        OpTest::IntRange {
-                            pieces,
-                            lo,
-                            hi,
-                            missing: miss,
-                        }
-                    })
+        // Borrowed integers: a range or a missing test, read as f64.
+        let on_integers = integer_pieces(src).map(|pieces| match &b.test {
+            Test::Range(r) => {
+                let (lo, hi) = closed_bounds(r);
+                Some(OpTest::IntRange {
+                    pieces,
+                    lo,
+                    hi,
+                    missing: miss,
+                })
+            }
+            Test::Missing(want) => Some(OpTest::NullIs {
+                pieces,
+                want: *want,
+            }),
+            _ => None,
+        });
+        let op = |test: Option<OpTest<'t>>| -> Result<Self> {
+            Ok(Self {
+                test: test.ok_or_else(|| mismatch(icp, b))?,
+                points,
+                plane,
+                bit,
+            })
+        };
+        if let Some(test) = on_integers {
+            return op(test);
+        }
+        let test = match (&b.test, native(src)) {
+            (Test::Range(r), _) => number_pieces(src).map(|(pieces, finite_unknown)| {
+                let (lo, hi) = closed_bounds(r);
+                OpTest::Range {
+                    pieces,
+                    lo,
+                    hi,
+                    missing: miss,
+                    finite_unknown,
                 }
-                (Test::Missing(want), _) if integer_pieces(src).is_some() => integer_pieces(src)
-                    .map(|pieces| OpTest::NullIs {
-                        pieces,
-                        want: *want,
-                    }),
-                (Test::Range(r), _) => number_pieces(src).map(|(pieces, finite_unknown)| {
-                    let (lo, hi) = closed_bounds(r);
-                    OpTest::Range {
-                        pieces,
-                        lo,
-                        hi,
-                        missing: miss,
-                        finite_unknown,
-                    }
-                }),
-                (Test::Missing(want), _) if number_pieces(src).is_some() => {
-                    number_pieces(src).map(|(pieces, _)| OpTest::NanIs {
-                        pieces,
-                        want: *want,
-                    })
-                }
-                (Test::Codes(set), _) => keys(&|level| match level {
-                    None => miss,
-                    Some(k) => (set[k / 64] >> (k % 64)) & 1 == 1,
-                }),
-                (Test::Missing(want), Some(Column::Categorical(_)))
-                | (Test::Missing(want), None) => keys(&|level| level.is_none() == *want),
-                (Test::Flag(f), Some(Column::Flag(values))) => Some(bytes(values, &|v| {
-                    if v == FLAG_MISSING { miss } else { v == *f }
-                })),
-                (Test::Missing(want), Some(Column::Flag(values))) => {
-                    Some(bytes(values, &|v| (v == FLAG_MISSING) == *want))
-                }
-                (Test::TagsAny(mask) | Test::TagsAll(mask), Some(Column::TagSet(ts))) => {
-                    Some(OpTest::Tags {
-                        bits: ts.bits(),
-                        words: ts.words_per_row(),
-                        valid: ts.valid(),
-                        mask: mask.clone(),
-                        all: matches!(b.test, Test::TagsAll(_)),
-                        missing: miss,
-                    })
-                }
-                (Test::Missing(want), Some(Column::TagSet(ts))) => Some(OpTest::Invalid {
+            }),
+            (Test::Missing(want), _) if number_pieces(src).is_some() => {
+                number_pieces(src).map(|(pieces, _)| OpTest::NanIs {
+                    pieces,
+                    want: *want,
+                })
+            }
+            (Test::Codes(set), _) => keys(&|level| match level {
+                None => miss,
+                Some(k) => (set[k / 64] >> (k % 64)) & 1 == 1,
+            }),
+            (Test::Missing(want), Some(Column::Categorical(_))) | (Test::Missing(want), None) => {
+                keys(&|level| level.is_none() == *want)
+            }
+            (Test::Flag(f), Some(Column::Flag(values))) => Some(bytes(values, &|v| {
+                if v == FLAG_MISSING { miss } else { v == *f }
+            })),
+            (Test::Missing(want), Some(Column::Flag(values))) => {
+                Some(bytes(values, &|v| (v == FLAG_MISSING) == *want))
+            }
+            (Test::TagsAny(mask) | Test::TagsAll(mask), Some(Column::TagSet(ts))) => {
+                Some(OpTest::Tags {
+                    bits: ts.bits(),
+                    words: ts.words_per_row(),
                     valid: ts.valid(),
-                    want: *want,
-                }),
-                (Test::Missing(want), Some(Column::Text(t))) => Some(OpTest::Invalid {
-                    valid: t.valid(),
-                    want: *want,
-                }),
-                (Test::Missing(want), Some(Column::Date(values))) => Some(OpTest::DateMissing {
-                    values,
-                    want: *want,
-                }),
-                _ => None,
-            };
-        Ok(Self {
-            test: test.ok_or_else(|| mismatch(icp, b))?,
-            points,
-            plane,
-            bit,
-        })
+                    mask: mask.clone(),
+                    all: matches!(b.test, Test::TagsAll(_)),
+                    missing: miss,
+                })
+            }
+            (Test::Missing(want), Some(Column::TagSet(ts))) => Some(OpTest::Invalid {
+                valid: ts.valid(),
+                want: *want,
+            }),
+            (Test::Missing(want), Some(Column::Text(t))) => Some(OpTest::Invalid {
+                valid: t.valid(),
+                want: *want,
+            }),
+            (Test::Missing(want), Some(Column::Date(values))) => Some(OpTest::DateMissing {
+                values,
+                want: *want,
+            }),
+            _ => None,
+        };
+        op(test)
     }
 
     /// Whether a row may be null by its validity bitmap (then the points
