@@ -51,14 +51,9 @@ pub fn borrowed_table<'a>(
             let as_text = role == Role::Id || declared == Some(Kind::Text.as_str());
             let coded = categories.iter().find(|(n, _)| n == name).map(|(_, c)| c);
             let column = match borrow(field, &arrays, coded)? {
-                Some(BorrowedColumn::Codes(c))
-                    if as_text || declared.is_some_and(|d| d != "categorical") =>
-                {
-                    BorrowedColumn::Owned(decoded(name, c, as_text, declared)?)
-                }
-                Some(BorrowedColumn::Codes(mut c)) => match inferred(&mut c)? {
-                    Some(owned) => BorrowedColumn::Owned(owned),
-                    None => BorrowedColumn::Codes(c),
+                Some(BorrowedColumn::Codes(c)) => match settled(name, c, as_text, declared)? {
+                    Settled::Converted(owned) => BorrowedColumn::Owned(owned),
+                    Settled::Categories(c) => BorrowedColumn::Codes(c),
                 },
                 // Integers declared another kind (a flag, a date) convert.
                 Some(BorrowedColumn::Integers(_))
@@ -88,16 +83,39 @@ pub fn coded_column(
     as_text: bool,
     declared: Option<&str>,
 ) -> BindResult<Column> {
-    let mut codes = code_column(field, arrays, levels)?;
-    if as_text || declared.is_some_and(|d| d != "categorical") {
-        return decoded(field.name(), codes, as_text, declared);
-    }
-    Ok(match inferred(&mut codes)? {
-        Some(owned) => owned,
-        None => {
+    let codes = code_column(field, arrays, levels)?;
+    Ok(match settled(field.name(), codes, as_text, declared)? {
+        Settled::Converted(column) => column,
+        Settled::Categories(mut codes) => {
             codes.restrict_to_used();
             Column::Categorical(codes.to_categorical()?)
         }
+    })
+}
+
+/// What a column of category codes is, as converting it would decide.
+enum Settled<'a> {
+    /// Another kind: text (ids), the declared kind, tags or dates.
+    Converted(Column),
+    /// Categories, still as codes.
+    Categories(CodeColumn<'a>),
+}
+
+/// Decides a column of codes as converting it would: text when `as_text`,
+/// the `declared` kind, a tag set or dates when its values say so, else
+/// categories.
+fn settled<'a>(
+    name: &str,
+    mut codes: CodeColumn<'a>,
+    as_text: bool,
+    declared: Option<&str>,
+) -> BindResult<Settled<'a>> {
+    if as_text || declared.is_some_and(|d| d != "categorical") {
+        return Ok(Settled::Converted(decoded(name, codes, as_text, declared)?));
+    }
+    Ok(match inferred(&mut codes)? {
+        Some(owned) => Settled::Converted(owned),
+        None => Settled::Categories(codes),
     })
 }
 

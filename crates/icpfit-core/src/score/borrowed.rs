@@ -544,28 +544,8 @@ impl<'a> BorrowedTable<'a> {
     pub(crate) fn numbers(&self, j: usize) -> Option<Vec<f64>> {
         match &self.columns[j] {
             BorrowedColumn::Owned(Column::Numeric(v)) => Some(v.to_vec()),
-            BorrowedColumn::Numbers(pieces) => {
-                let mut out = Vec::with_capacity(self.n_rows);
-                for p in pieces {
-                    let start = out.len();
-                    out.extend_from_slice(p.values);
-                    if let Some(v) = p.valid {
-                        v.for_each_null(0..p.len(), |i| out[start + i] = f64::NAN);
-                    }
-                }
-                Some(out)
-            }
-            BorrowedColumn::Integers(pieces) => {
-                let mut out = Vec::with_capacity(self.n_rows);
-                for p in pieces {
-                    let start = out.len();
-                    out.extend(p.values.iter().map(|&x| x as f64));
-                    if let Some(v) = p.valid {
-                        v.for_each_null(0..p.len(), |i| out[start + i] = f64::NAN);
-                    }
-                }
-                Some(out)
-            }
+            BorrowedColumn::Numbers(pieces) => Some(nan_filled(pieces, self.n_rows, |x| x)),
+            BorrowedColumn::Integers(pieces) => Some(nan_filled(pieces, self.n_rows, |x| x as f64)),
             _ => None,
         }
     }
@@ -597,6 +577,23 @@ impl<'a> BorrowedTable<'a> {
         }
         None
     }
+}
+
+/// The values of `pieces` as f64 (`as_f64` each), NaN under nulls.
+fn nan_filled<T: Copy>(
+    pieces: &[Piece<'_, T>],
+    n_rows: usize,
+    as_f64: impl Fn(T) -> f64,
+) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n_rows);
+    for p in pieces {
+        let start = out.len();
+        out.extend(p.values.iter().map(|&x| as_f64(x)));
+        if let Some(v) = p.valid {
+            v.for_each_null(0..p.len(), |i| out[start + i] = f64::NAN);
+        }
+    }
+    out
 }
 
 /// A column of no rows with `c`'s kind and dictionary.

@@ -228,6 +228,20 @@ fn relay(rng: &mut ChaCha8Rng, table: &AccountTable) -> Vec<Stored> {
     out
 }
 
+/// The pieces of a stored column of values (`pick` reads one piece).
+fn value_pieces<'a, T>(
+    s: &'a Stored,
+    pick: impl Fn(&'a Store) -> (&'a Vec<T>, &'a Option<(Vec<u8>, usize)>),
+) -> Vec<Piece<'a, T>> {
+    s.pieces
+        .iter()
+        .map(|p| {
+            let (values, valid) = pick(p);
+            Piece::new(values, valid.as_ref().map(|(b, o)| (&b[..], *o))).unwrap()
+        })
+        .collect()
+}
+
 /// The borrowed table over `stored`.
 fn borrow(stored: &[Stored]) -> BorrowedTable<'_> {
     let columns = stored
@@ -236,31 +250,15 @@ fn borrow(stored: &[Stored]) -> BorrowedTable<'_> {
             let col = if let Some(c) = &s.owned {
                 BorrowedColumn::Owned(c.clone())
             } else if let Some(Store::Integers { .. }) = s.pieces.first() {
-                BorrowedColumn::Integers(
-                    s.pieces
-                        .iter()
-                        .map(|p| match p {
-                            Store::Integers { values, valid } => {
-                                Piece::new(values, valid.as_ref().map(|(b, o)| (&b[..], *o)))
-                                    .unwrap()
-                            }
-                            _ => unreachable!(),
-                        })
-                        .collect(),
-                )
+                BorrowedColumn::Integers(value_pieces(s, |p| match p {
+                    Store::Integers { values, valid } => (values, valid),
+                    _ => unreachable!(),
+                }))
             } else if s.dictionaries.is_empty() {
-                BorrowedColumn::Numbers(
-                    s.pieces
-                        .iter()
-                        .map(|p| match p {
-                            Store::Numbers { values, valid } => {
-                                Piece::new(values, valid.as_ref().map(|(b, o)| (&b[..], *o)))
-                                    .unwrap()
-                            }
-                            _ => unreachable!(),
-                        })
-                        .collect(),
-                )
+                BorrowedColumn::Numbers(value_pieces(s, |p| match p {
+                    Store::Numbers { values, valid } => (values, valid),
+                    _ => unreachable!(),
+                }))
             } else {
                 let pieces = s
                     .pieces

@@ -452,36 +452,29 @@ fn number_pieces<'t>(src: Source<'t>) -> Option<(Pieces<'t, Piece<'t, f64>>, boo
             )],
             false,
         )),
-        Source::Borrowed(BorrowedColumn::Numbers(pieces)) => {
-            let mut start = 0;
-            let pieces = pieces
-                .iter()
-                .map(|p| {
-                    start += p.len();
-                    (start - p.len(), *p)
-                })
-                .collect();
-            Some((pieces, true))
-        }
+        Source::Borrowed(BorrowedColumn::Numbers(pieces)) => Some((with_starts(pieces), true)),
         _ => None,
     }
 }
 
 /// Borrowed integer values as pieces.
 fn integer_pieces<'t>(src: Source<'t>) -> Option<Pieces<'t, Piece<'t, i64>>> {
-    let Source::Borrowed(BorrowedColumn::Integers(pieces)) = src else {
-        return None;
-    };
+    match src {
+        Source::Borrowed(BorrowedColumn::Integers(pieces)) => Some(with_starts(pieces)),
+        _ => None,
+    }
+}
+
+/// Each piece with the row it starts at.
+fn with_starts<'t, T: Copy>(pieces: &[Piece<'t, T>]) -> Pieces<'t, Piece<'t, T>> {
     let mut start = 0;
-    Some(
-        pieces
-            .iter()
-            .map(|p| {
-                start += p.len();
-                (start - p.len(), *p)
-            })
-            .collect(),
-    )
+    pieces
+        .iter()
+        .map(|p| {
+            start += p.len();
+            (start - p.len(), *p)
+        })
+        .collect()
 }
 
 /// The native column behind a source, when it is one.
