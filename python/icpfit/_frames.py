@@ -181,13 +181,16 @@ def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
         if isinstance(dtype, (pl.Categorical, pl.Enum)):
             if dtype not in listed:
                 levels: Any = getattr(dtype, "categories", None)
-                # polars >= 1.32: physical codes index `categories` (an
-                # Enum's Series, or a Categorical's Categories object).
-                if hasattr(levels, "to_series"):
-                    levels = levels.to_series()
-                if not isinstance(levels, pl.Series):
+                # polars >= 1.32: physical codes index `categories`: an
+                # Enum's Series, or a Categorical's `Categories`, whose
+                # iteration lists them (code i -> its string, None for a
+                # code not in use) without building a Series first.
+                if isinstance(levels, pl.Series):
+                    listed[dtype] = levels.to_list()
+                elif isinstance(levels, getattr(pl, "Categories", ())) and hasattr(levels, "__iter__"):
+                    listed[dtype] = list(levels)
+                else:
                     return None
-                listed[dtype] = levels.to_list()
             coded.append(name)
             categories[name] = listed[dtype]
         else:

@@ -152,7 +152,7 @@ pub fn table_from_batches(
     batches: &[RecordBatch],
     overrides: &Overrides,
 ) -> BindResult<AccountTable> {
-    table_from_coded_batches(schema, batches, &[], overrides)
+    table_from_coded_batches(schema, batches, &Default::default(), overrides)
 }
 
 /// As [`table_from_batches`], reading the integer columns named in
@@ -183,6 +183,7 @@ pub fn table_from_coded_batches(
         };
         fields.push((*name, role, dimension));
     }
+    let dictionaries = categories.dictionaries();
     // Columns convert independently: in parallel, collected in order, and
     // the first failing column (in schema order) is the error reported.
     let converted: Vec<BindResult<Column>> = schema
@@ -194,10 +195,14 @@ pub fn table_from_coded_batches(
             let declared = field.metadata().get(META_KIND).map(String::as_str);
             let as_text = role == Role::Id || declared == Some(Kind::Text.as_str());
             let arrays: Vec<&ArrayRef> = batches.iter().map(|b| b.column(j)).collect();
-            match categories.iter().find(|(n, _)| n == field.name()) {
-                Some((_, levels)) if field.data_type().is_integer() => {
-                    crate::borrow_in::coded_column(field, &arrays, levels, as_text, declared)
-                }
+            match categories.list_of(field.name()) {
+                Some(i) if field.data_type().is_integer() => crate::borrow_in::coded_column(
+                    field,
+                    &arrays,
+                    &dictionaries[i],
+                    as_text,
+                    declared,
+                ),
                 _ => convert(field, &arrays, as_text),
             }
         })

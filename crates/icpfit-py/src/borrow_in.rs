@@ -22,12 +22,61 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
-use icpfit_core::score::{BorrowedColumn, BorrowedTable, CodeColumn, KeyPiece, Keys, Piece};
+use icpfit_core::score::{
+    BorrowedColumn, BorrowedTable, CodeColumn, Dictionary, KeyPiece, Keys, Piece,
+};
 use icpfit_core::table::{Column, Kind, Role};
 use rayon::prelude::*;
+use std::sync::Arc;
 
-/// The categories of integer-coded columns, by column name.
-pub type Categories = [(String, Vec<Option<String>>)];
+/// The categories of integer-coded columns: each distinct list once (a
+/// polars frame's categorical columns all share its global categories), and
+/// by column name the index of its list.
+#[derive(Debug, Default)]
+pub struct Categories {
+    lists: Vec<Vec<Option<String>>>,
+    columns: Vec<(String, usize)>,
+}
+
+impl Categories {
+    /// Column `name`'s codes index list number `list` (see [`add_list`](Self::add_list)).
+    pub fn add_column(&mut self, name: String, list: usize) {
+        self.columns.push((name, list));
+    }
+    /// A list of categories (code i → entry i, `None` for a code not in
+    /// use); returns its number.
+    pub fn add_list(&mut self, list: Vec<Option<String>>) -> usize {
+        self.lists.push(list);
+        self.lists.len() - 1
+    }
+    /// A list of its own for each column.
+    pub fn of_columns(columns: Vec<(String, Vec<Option<String>>)>) -> Self {
+        let mut c = Self::default();
+        for (name, list) in columns {
+            let i = c.add_list(list);
+            c.add_column(name, i);
+        }
+        c
+    }
+    /// The number of the list of column `name`, if any.
+    pub(crate) fn list_of(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, i)| i)
+    }
+    /// The categories of column `name`, if any.
+    pub fn of(&self, name: &str) -> Option<&[Option<String>]> {
+        self.list_of(name).map(|i| self.lists[i].as_slice())
+    }
+    /// Each list as a dictionary, leveled once for all its columns.
+    pub(crate) fn dictionaries(&self) -> Vec<Dictionary<'_>> {
+        self.lists
+            .iter()
+            .map(|l| Dictionary::new(l.iter().map(|c| c.as_deref()).collect()))
+            .collect()
+    }
+}
 
 /// The columns of `batches` as a table scoring reads in place.
 pub fn borrowed_table<'a>(
@@ -36,40 +85,46 @@ pub fn borrowed_table<'a>(
     categories: &'a Categories,
     overrides: &Overrides,
 ) -> BindResult<BorrowedTable<'a>> {
-    // Columns are independent: those converted convert in parallel, as in
+    // Columns are independent: when some column converts (text, dates, a
+    // type scoring cannot read in place), they convert in parallel, as in
     // [`crate::arrow_in::table_from_batches`]; the first failing column in
-    // schema order is the error reported.
-    let columns = schema
-        .fields()
-        .par_iter()
-        .enumerate()
-        .map(|(j, field)| {
-            let arrays: Vec<&'a ArrayRef> = batches.iter().map(|b| b.column(j)).collect();
-            let name = field.name();
-            let role = field_role(field, overrides)?;
-            let declared = field.metadata().get(META_KIND).map(String::as_str);
-            let as_text = role == Role::Id || declared == Some(Kind::Text.as_str());
-            let coded = categories.iter().find(|(n, _)| n == name).map(|(_, c)| c);
-            let column = match borrow(field, &arrays, coded)? {
-                Some(BorrowedColumn::Codes(c)) => match settled(name, c, as_text, declared)? {
-                    Settled::Converted(owned) => BorrowedColumn::Owned(owned),
-                    Settled::Categories(c) => BorrowedColumn::Codes(c),
-                },
-                // Integers declared another kind (a flag, a date) convert.
-                Some(BorrowedColumn::Integers(_))
-                    if declared.is_some_and(|d| d != Kind::Numeric.as_str()) =>
-                {
-                    BorrowedColumn::Owned(convert(field, &arrays, as_text)?)
-                }
-                Some(numbers) if !as_text => numbers,
-                _ => BorrowedColumn::Owned(convert(field, &arrays, as_text)?),
-            };
-            Ok((name.clone(), column))
-        })
-        .collect::<Vec<BindResult<_>>>()
-        .into_iter()
-        .collect::<BindResult<Vec<_>>>()?;
-    Ok(BorrowedTable::new(columns)?)
+    // schema order is the error reported. Borrowing alone is a few pointer
+    // reads per column, done on this thread: waking the pool for it cost
+    // more than the work (~80 µs a call, measured).
+    let converts = |f: &Field| !in_place(f, categories.list_of(f.name()).is_some());
+    let dictionaries = categories.dictionaries();
+    let one = |(j, field): (usize, &Arc<Field>)| -> BindResult<(String, BorrowedColumn<'a>)> {
+        let arrays: Vec<&'a ArrayRef> = batches.iter().map(|b| b.column(j)).collect();
+        let name = field.name();
+        let role = field_role(field, overrides)?;
+        let declared = field.metadata().get(META_KIND).map(String::as_str);
+        let as_text = role == Role::Id || declared == Some(Kind::Text.as_str());
+        let coded = categories.list_of(name).map(|i| &dictionaries[i]);
+        let column = match borrow(field, &arrays, coded)? {
+            Some(BorrowedColumn::Codes(c)) => match settled(name, c, as_text, declared)? {
+                Settled::Converted(owned) => BorrowedColumn::Owned(owned),
+                Settled::Categories(c) => BorrowedColumn::Codes(c),
+            },
+            // Integers declared another kind (a flag, a date) convert.
+            Some(BorrowedColumn::Integers(_))
+                if declared.is_some_and(|d| d != Kind::Numeric.as_str()) =>
+            {
+                BorrowedColumn::Owned(convert(field, &arrays, as_text)?)
+            }
+            Some(numbers) if !as_text => numbers,
+            _ => BorrowedColumn::Owned(convert(field, &arrays, as_text)?),
+        };
+        Ok((name.clone(), column))
+    };
+    let fields = schema.fields();
+    let columns: Vec<BindResult<_>> = if fields.iter().any(|f| converts(f)) {
+        fields.par_iter().enumerate().map(one).collect()
+    } else {
+        fields.iter().enumerate().map(one).collect()
+    };
+    Ok(BorrowedTable::new(
+        columns.into_iter().collect::<BindResult<Vec<_>>>()?,
+    )?)
 }
 
 /// An integer column of codes into `levels` (see [`Categories`]) as the
@@ -79,11 +134,11 @@ pub fn borrowed_table<'a>(
 pub fn coded_column(
     field: &Field,
     arrays: &[&ArrayRef],
-    levels: &[Option<String>],
+    dictionary: &Dictionary<'_>,
     as_text: bool,
     declared: Option<&str>,
 ) -> BindResult<Column> {
-    let codes = code_column(field, arrays, levels)?;
+    let codes = code_column(field, arrays, dictionary)?;
     Ok(match settled(field.name(), codes, as_text, declared)? {
         Settled::Converted(column) => column,
         Settled::Categories(mut codes) => {
@@ -119,13 +174,12 @@ fn settled<'a>(
     })
 }
 
-/// Integer arrays as keys into one dictionary, `levels`.
+/// Integer arrays as keys into one dictionary.
 fn code_column<'a>(
     field: &Field,
     arrays: &[&'a ArrayRef],
-    levels: &'a [Option<String>],
+    dictionary: &Dictionary<'a>,
 ) -> BindResult<CodeColumn<'a>> {
-    let dictionary: Vec<Option<&str>> = levels.iter().map(|c| c.as_deref()).collect();
     let pieces = arrays
         .iter()
         .map(|&a| {
@@ -134,14 +188,27 @@ fn code_column<'a>(
             Ok(KeyPiece::new(keys, valid, 0)?)
         })
         .collect::<BindResult<_>>()?;
-    Ok(CodeColumn::new(pieces, vec![dictionary])?)
+    Ok(CodeColumn::sharing(pieces, dictionary)?)
+}
+
+/// Whether [`borrow`] reads a column of this type in place (`coded`: its
+/// integers are codes into categories).
+fn in_place(field: &Field, coded: bool) -> bool {
+    match field.data_type() {
+        DataType::Float64 | DataType::Int64 => true,
+        DataType::Dictionary(_, value) => matches!(
+            **value,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ),
+        dt => coded && dt.is_integer(),
+    }
 }
 
 /// The column borrowed, when its type allows.
 fn borrow<'a>(
     field: &Field,
     arrays: &[&'a ArrayRef],
-    coded: Option<&'a Vec<Option<String>>>,
+    coded: Option<&Dictionary<'a>>,
 ) -> BindResult<Option<BorrowedColumn<'a>>> {
     let dt = field.data_type();
     if *dt == DataType::Float64 {
@@ -384,10 +451,10 @@ mod tests {
                 None,
             ),
         ]);
-        let categories = vec![(
+        let categories = Categories::of_columns(vec![(
             "region_code".to_owned(),
             vec![Some("emea".to_owned()), Some("na".to_owned())],
-        )];
+        )]);
         let t = borrowed_table(&schema, &b, &categories, &Overrides::default()).expect("table");
         assert_eq!(t.n_rows(), 6);
         let kinds: Vec<String> = t
@@ -433,7 +500,8 @@ mod tests {
             None,
         )]);
         // Categories for a string column are not used: it converts as usual.
-        let categories = vec![("region".to_owned(), vec![Some("a".to_owned())])];
+        let categories =
+            Categories::of_columns(vec![("region".to_owned(), vec![Some("a".to_owned())])]);
         let t = borrowed_table(&schema, &b, &categories, &Overrides::default()).expect("table");
         assert!(matches!(
             t.columns()[0],

@@ -3,7 +3,7 @@
 //! per-row results out as numpy arrays or Arrow.
 
 use crate::arrow_in::{Overrides, convert, is_id, projection, table_from_batches};
-use crate::borrow_in::borrowed_table;
+use crate::borrow_in::{Categories, borrowed_table};
 use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
@@ -623,10 +623,14 @@ pub(crate) fn score_icp(
     if let Some(t) = &opts.tie_break {
         wanted.push(&t.column);
     }
+    let t0 = std::time::Instant::now();
     if data.cast::<PyTable>().is_err()
         && !data.is_instance_of::<PyDict>()
         && let Some(scores) = score_frame(py, icp, data, &wanted, &opts)?
     {
+        if std::env::var_os("ICPFIT_T").is_some() {
+            eprintln!("T9 {:?}", t0.elapsed());
+        }
         return Ok(scores);
     }
     let table = table_with(py, data, Some(&wanted))?;
@@ -655,6 +659,7 @@ fn score_frame(
     wanted: &[&str],
     opts: &ScoreOptions,
 ) -> PyResult<Option<PyFitScores>> {
+    let t0 = std::time::Instant::now();
     let overrides = Overrides::default();
     let (source, categories) = match coded_frame(py, data, Some(wanted), &overrides)? {
         Prepared::Coded {
@@ -662,13 +667,15 @@ fn score_frame(
         } => (frame, categories),
         // A layout `for_scoring` does not know: converted as usual.
         Prepared::Unknown => return Ok(None),
-        Prepared::Other => (data.clone(), Vec::new()),
+        Prepared::Other => (data.clone(), Categories::default()),
     };
     if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
         return Ok(None);
     }
+    let t1 = t0.elapsed();
     let input: AnyRecordBatch = source.extract()?;
     let (batches, schema) = input.into_table()?.into_inner();
+    let t2 = t0.elapsed();
     let Some(keep) = projection(&schema, wanted, &overrides) else {
         return Ok(None);
     };
@@ -708,8 +715,10 @@ fn score_frame(
     };
     let (scores, all_missing) = py.detach(|| {
         guard(|| {
+            let t3 = t0.elapsed();
             let mut table =
                 borrowed_table(&scored_schema, &scored_batches, &categories, &overrides)?;
+            let t4 = t0.elapsed();
             let all_missing: Vec<String> = table
                 .names()
                 .iter()
@@ -717,8 +726,17 @@ fn score_frame(
                 .filter(|(_, c)| c.all_missing())
                 .map(|(n, _)| n.clone())
                 .collect();
-            let plan = ScorePlan::compile(icp, &table.schema()?)?;
+            let t5 = t0.elapsed();
+            let plan = ScorePlan::compile(icp, &table.schema())?;
+            let t6 = t0.elapsed();
             let scores = plan.score_borrowed(&mut table, opts)?;
+            let t7 = t0.elapsed();
+            if std::env::var_os("ICPFIT_T").is_some() {
+                eprintln!(
+                    "T {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                    t1, t2, t3, t4, t5, t6, t7
+                );
+            }
             Ok((scores, all_missing))
         })
     })?;
@@ -728,11 +746,15 @@ fn score_frame(
             &format!("column `{c}`: every value is missing; it is kept so that analyses report it"),
         )?;
     }
-    Ok(Some(PyFitScores {
+    let out = Ok(Some(PyFitScores {
         scores,
         table: None,
         frame_ids: labels,
-    }))
+    }));
+    if std::env::var_os("ICPFIT_T").is_some() {
+        eprintln!("T8 {:?}", t0.elapsed());
+    }
+    out
 }
 
 /// A scored frame's id column as it came, converted to a one-column table

@@ -2,6 +2,7 @@
 
 use crate::arrow_in::{Overrides, projection, table_from_batches, table_from_coded_batches};
 use crate::arrow_out::{summary_to_batch, table_to_batch};
+use crate::borrow_in::Categories;
 use crate::error::{BindResult, PyIcpfitErr, guard, warn};
 use crate::names;
 use crate::numpy_in::table_from_mapping;
@@ -441,7 +442,7 @@ pub(crate) enum Prepared<'py> {
     /// columns as integer codes, and the categories of each such column.
     Coded {
         frame: Bound<'py, PyAny>,
-        categories: Vec<(String, Vec<Option<String>>)>,
+        categories: Categories,
         order: Vec<String>,
     },
     /// A pandas or polars frame in a layout `for_scoring` does not know.
@@ -478,13 +479,25 @@ pub(crate) fn coded_frame<'py>(
     if prepared.is_none() {
         return Ok(Prepared::Unknown);
     }
-    let (frame, categories): (
-        Bound<'py, PyAny>,
-        std::collections::HashMap<String, Vec<Option<String>>>,
-    ) = prepared.extract()?;
+    let (frame, by_column): (Bound<'py, PyAny>, Bound<'py, PyDict>) = prepared.extract()?;
+    // Columns of one categorical type are given the same list object: read
+    // it once (polars: every column shares the global categories).
+    let mut categories = Categories::default();
+    let mut read: Vec<(Bound<'py, PyAny>, usize)> = Vec::new();
+    for (name, list) in by_column.iter() {
+        let i = match read.iter().find(|(l, _)| l.is(&list)) {
+            Some(&(_, i)) => i,
+            None => {
+                let i = categories.add_list(list.extract()?);
+                read.push((list, i));
+                i
+            }
+        };
+        categories.add_column(name.extract()?, i);
+    }
     Ok(Prepared::Coded {
         frame,
-        categories: categories.into_iter().collect(),
+        categories,
         order,
     })
 }
@@ -493,7 +506,7 @@ pub(crate) fn coded_frame<'py>(
 fn coded_frame_to_table(
     py: Python<'_>,
     frame: &Bound<'_, PyAny>,
-    categories: &[(String, Vec<Option<String>>)],
+    categories: &Categories,
     order: &[String],
     overrides: &Overrides,
 ) -> PyResult<Option<AccountTable>> {

@@ -24,8 +24,10 @@
 use crate::error::{Error, Location, Result};
 use crate::table::levels::Interner;
 use crate::table::{
-    AccountTable, CategoricalColumn, Column, MISSING_CODE, Schema, TagSetColumn, TextColumn,
+    AccountTable, CategoricalColumn, Column, Field, Kind, MISSING_CODE, Schema, TagSetColumn,
+    TextColumn, default_dimension, default_role,
 };
+use std::sync::Arc;
 
 /// An Arrow validity bitmap (bit `offset + i`, least significant bit
 /// first, set when row `i` holds a value).
@@ -262,7 +264,8 @@ pub struct CodeColumn<'a> {
     /// entry or, once [`restrict_to_used`](Self::restrict_to_used), an
     /// entry no valid row uses).
     pub(crate) to_level: Vec<Vec<u32>>,
-    levels: Vec<String>,
+    /// Shared with every column built from the same [`Dictionary`].
+    levels: Arc<[String]>,
     /// Whether the levels are exactly the values in use.
     exact: bool,
 }
@@ -286,11 +289,31 @@ impl<'a> CodeColumn<'a> {
             pieces,
             dictionaries,
             to_level: Vec::new(),
-            levels: Vec::new(),
+            levels: Arc::from([]),
             exact: false,
         };
         column.relevel(None);
         Ok(column)
+    }
+
+    /// Keys in `pieces` into the one `dictionary`, leveled once for every
+    /// column that shares it: the column [`new`](Self::new) builds from
+    /// `pieces` and the dictionary's values, without interning and sorting
+    /// them again (polars' categorical columns all share one global list).
+    pub fn sharing(pieces: Vec<KeyPiece<'a>>, dictionary: &Dictionary<'a>) -> Result<Self> {
+        if let Some(p) = pieces.iter().find(|p| p.dictionary != 0) {
+            return Err(Error::invalid(
+                "dictionary",
+                format!("a piece names dictionary {} of 1", p.dictionary),
+            ));
+        }
+        Ok(Self {
+            pieces,
+            dictionaries: vec![dictionary.values.clone()],
+            to_level: vec![dictionary.to_level.clone()],
+            levels: Arc::clone(&dictionary.levels),
+            exact: false,
+        })
     }
 
     /// Number of rows.
@@ -309,29 +332,9 @@ impl<'a> CodeColumn<'a> {
     /// Renumbers: levels are the distinct non-null values of the entries
     /// `keep` allows (all when `None`), sorted.
     fn relevel(&mut self, keep: Option<&[Vec<bool>]>) {
-        let mut interner = Interner::default();
-        let mut first_seen: Vec<Vec<u32>> = Vec::with_capacity(self.dictionaries.len());
-        for (d, dict) in self.dictionaries.iter().enumerate() {
-            first_seen.push(
-                dict.iter()
-                    .enumerate()
-                    .map(|(k, v)| match v {
-                        Some(s) if keep.is_none_or(|u| u[d][k]) => interner.code(*s),
-                        _ => MISSING_CODE,
-                    })
-                    .collect(),
-            );
-        }
-        let (levels, remap) = interner.finish();
-        for codes in &mut first_seen {
-            for c in codes.iter_mut() {
-                if *c != MISSING_CODE {
-                    *c = remap[*c as usize];
-                }
-            }
-        }
-        self.to_level = first_seen;
-        self.levels = levels;
+        let (to_level, levels) = leveled(&self.dictionaries, keep);
+        self.to_level = to_level;
+        self.levels = levels.into();
         self.exact = keep.is_some();
     }
 
@@ -404,7 +407,58 @@ impl<'a> CodeColumn<'a> {
                 v.for_each_null(0..p.keys.len(), |i| codes[start + i] = MISSING_CODE);
             }
         }
-        CategoricalColumn::new(codes, self.levels.clone())
+        CategoricalColumn::new(codes, self.levels.to_vec())
+    }
+}
+
+/// Per dictionary, entry → level code, and the levels: the distinct
+/// non-null values of the entries `keep` allows (all when `None`), sorted.
+fn leveled(
+    dictionaries: &[Vec<Option<&str>>],
+    keep: Option<&[Vec<bool>]>,
+) -> (Vec<Vec<u32>>, Vec<String>) {
+    let mut interner = Interner::default();
+    let mut first_seen: Vec<Vec<u32>> = Vec::with_capacity(dictionaries.len());
+    for (d, dict) in dictionaries.iter().enumerate() {
+        first_seen.push(
+            dict.iter()
+                .enumerate()
+                .map(|(k, v)| match v {
+                    Some(s) if keep.is_none_or(|u| u[d][k]) => interner.code(*s),
+                    _ => MISSING_CODE,
+                })
+                .collect(),
+        );
+    }
+    let (levels, remap) = interner.finish();
+    for codes in &mut first_seen {
+        for c in codes.iter_mut() {
+            if *c != MISSING_CODE {
+                *c = remap[*c as usize];
+            }
+        }
+    }
+    (first_seen, levels)
+}
+
+/// A dictionary (`None` = a null entry) and its values as levels, computed
+/// once for all the columns that share it ([`CodeColumn::sharing`]).
+#[derive(Debug, Clone)]
+pub struct Dictionary<'a> {
+    values: Vec<Option<&'a str>>,
+    to_level: Vec<u32>,
+    levels: Arc<[String]>,
+}
+
+impl<'a> Dictionary<'a> {
+    /// Levels `values`: every distinct non-null value, sorted.
+    pub fn new(values: Vec<Option<&'a str>>) -> Self {
+        let (mut to_level, levels) = leveled(std::slice::from_ref(&values), None);
+        Self {
+            to_level: to_level.pop().unwrap_or_default(),
+            values,
+            levels: levels.into(),
+        }
     }
 }
 
@@ -424,6 +478,14 @@ pub enum BorrowedColumn<'a> {
 }
 
 impl BorrowedColumn<'_> {
+    /// The kind of column converting it gives (see [`BorrowedTable::shape`]).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Owned(c) => c.kind(),
+            Self::Numbers(_) | Self::Integers(_) => Kind::Numeric,
+            Self::Codes(_) => Kind::Categorical,
+        }
+    }
     /// Number of rows.
     pub fn len(&self) -> usize {
         match self {
@@ -525,7 +587,7 @@ impl<'a> BorrowedTable<'a> {
                         Column::Numeric(Vec::new().into())
                     }
                     BorrowedColumn::Codes(c) => {
-                        Column::Categorical(CategoricalColumn::new(Vec::new(), c.levels.clone())?)
+                        Column::Categorical(CategoricalColumn::new(Vec::new(), c.levels.to_vec())?)
                     }
                     BorrowedColumn::Owned(c) => empty_like(name, c)?,
                 };
@@ -535,9 +597,22 @@ impl<'a> BorrowedTable<'a> {
         AccountTable::from_columns(columns)
     }
 
-    /// The schema (every column's kind; default roles and dimensions).
-    pub fn schema(&self) -> Result<Schema> {
-        Ok(self.shape()?.schema().clone())
+    /// The schema (every column's kind; default roles and dimensions), as
+    /// [`shape`](Self::shape) has it, without building the shape (which
+    /// copies every dictionary's levels).
+    pub fn schema(&self) -> Schema {
+        let fields = self
+            .names
+            .iter()
+            .zip(&self.columns)
+            .map(|(name, c)| Field {
+                name: name.clone(),
+                kind: c.kind(),
+                role: default_role(name),
+                dimension: default_dimension(name),
+            })
+            .collect();
+        Schema::new(fields)
     }
 
     /// Numeric column `j`'s values, NaN for missing (a copy).

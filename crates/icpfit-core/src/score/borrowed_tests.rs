@@ -348,6 +348,10 @@ fn score_both(
     opts: &ScoreOptions,
     geo: Geometry,
 ) {
+    // The schema read without building the shape is the shape's, and the
+    // conversion's.
+    assert_eq!(&borrowed.schema(), borrowed.shape().unwrap().schema());
+    assert_eq!(&borrowed.schema(), native.schema());
     let plan = ScorePlan::compile(icp, native.schema()).unwrap();
     let want = plan.score_with(native, opts, geo);
     let got = plan.score_borrowed_with(borrowed, opts, geo);
@@ -403,7 +407,7 @@ fn an_infinite_value_is_refused_unless_under_a_null() {
         .unwrap()
     }
     let table = |valid: Option<&'static [u8]>| table(&values, valid);
-    let plan = ScorePlan::compile(&icp, &table(None).schema().unwrap()).unwrap();
+    let plan = ScorePlan::compile(&icp, &table(None).schema()).unwrap();
     let e = plan
         .score_borrowed(&mut table(None), &ScoreOptions::default())
         .unwrap_err();
@@ -419,7 +423,7 @@ fn an_infinite_value_is_refused_unless_under_a_null() {
     // A column no range reads is checked too (here: by `is_missing`).
     let missing = Icp::new("M", "1")
         .secondary(Criterion::new("m", "employees", Predicate::IsMissing(true)).points(1.0));
-    let plan = ScorePlan::compile(&missing, &table(None).schema().unwrap()).unwrap();
+    let plan = ScorePlan::compile(&missing, &table(None).schema()).unwrap();
     assert!(
         plan.score_borrowed(&mut table(None), &ScoreOptions::default())
             .is_err()
@@ -450,7 +454,7 @@ fn unused_dictionary_entries_are_not_levels() {
             Criterion::new("ind", "industry", Predicate::In(vec![level.into()])).points(5.0),
         )
     };
-    let schema = table().schema().unwrap();
+    let schema = table().schema();
     assert_eq!(schema.fields()[0].kind, crate::table::Kind::Categorical);
     let score = |level: &str, levels: Levels| {
         ScorePlan::compile(&icp(level), &schema)
@@ -496,7 +500,7 @@ fn tie_break_and_schema_checks_read_borrowed_columns() {
         .unwrap()
     };
     let icp = employees_icp();
-    let plan = ScorePlan::compile(&icp, &table().schema().unwrap()).unwrap();
+    let plan = ScorePlan::compile(&icp, &table().schema()).unwrap();
     let opts = ScoreOptions {
         tie_break: Some(TieBreak::higher("arr")),
         ..Default::default()
@@ -576,4 +580,45 @@ fn integer_columns_are_all_missing_only_when_every_row_is_null() {
     assert!(!BorrowedColumn::Integers(vec![one_value]).all_missing());
     assert!(!BorrowedColumn::Integers(vec![no_bitmap]).all_missing());
     assert!(!BorrowedColumn::Integers(vec![empty]).all_missing());
+}
+
+proptest! {
+    /// A column built from a shared [`Dictionary`] is the column built from
+    /// the dictionary's values alone: same levels, same codes, before and
+    /// after restricting to the levels in use; and restricting one column
+    /// leaves another sharing the dictionary as it was.
+    #[test]
+    fn columns_sharing_a_dictionary_are_columns_of_their_own(
+        entries in proptest::collection::vec(proptest::option::of(0u8..12), 0..20),
+        keys in proptest::collection::vec(-1i16..24, 0..60),
+    ) {
+        let names: Vec<Option<String>> = entries.iter().map(|e| e.map(|k| format!("v{}", k % 7))).collect();
+        let values: Vec<Option<&str>> = names.iter().map(|n| n.as_deref()).collect();
+        let piece = || vec![KeyPiece::new(Keys::I16(&keys), None, 0).unwrap()];
+        let shared = Dictionary::new(values.clone());
+        let mut own = CodeColumn::new(piece(), vec![values.clone()]).unwrap();
+        let mut a = CodeColumn::sharing(piece(), &shared).unwrap();
+        let b = CodeColumn::sharing(piece(), &shared).unwrap();
+        let codes = |c: &CodeColumn<'_>| c.to_categorical().unwrap();
+        prop_assert_eq!(a.levels(), own.levels());
+        prop_assert_eq!(codes(&a), codes(&own));
+        own.restrict_to_used();
+        a.restrict_to_used();
+        prop_assert_eq!(a.levels(), own.levels());
+        prop_assert_eq!(codes(&a), codes(&own));
+        let fresh = CodeColumn::new(piece(), vec![values]).unwrap();
+        prop_assert_eq!(b.levels(), fresh.levels());
+    }
+}
+
+#[test]
+fn a_shared_dictionary_has_one_number() {
+    let keys = [0u8];
+    let d = Dictionary::new(vec![Some("a")]);
+    let e = CodeColumn::sharing(vec![KeyPiece::new(Keys::U8(&keys), None, 1).unwrap()], &d)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid `dictionary`: a piece names dictionary 1 of 1"
+    );
 }

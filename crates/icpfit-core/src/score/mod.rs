@@ -72,7 +72,9 @@ pub mod order;
 mod plan;
 mod scores;
 
-pub use borrowed::{BorrowedColumn, BorrowedTable, CodeColumn, KeyPiece, Keys, Piece, Validity};
+pub use borrowed::{
+    BorrowedColumn, BorrowedTable, CodeColumn, Dictionary, KeyPiece, Keys, Piece, Validity,
+};
 pub use buffers::{pooled_bytes, release_buffers};
 pub use coded::{CodedTable, ManyOptions, score_many};
 pub use isa::{ISA_VARIABLE, instruction_set};

@@ -241,7 +241,7 @@ impl ScorePlan {
     /// let icp = Icp::new("Core", "1")
     ///     .secondary(Criterion::new("mid", "employees", Predicate::Range(Range::at_least(200.0))).points(60.0))
     ///     .secondary(Criterion::new("fin", "sector", Predicate::In(vec!["fintech".into()])).points(20.0));
-    /// let plan = ScorePlan::compile(&icp, &table.schema()?)?;
+    /// let plan = ScorePlan::compile(&icp, &table.schema())?;
     /// let scores = plan.score_borrowed(&mut table, &ScoreOptions::default())?;
     /// assert_eq!(scores.points(), &[80.0, 0.0, 0.0]);
     /// # Ok::<(), icpfit_core::Error>(())
