@@ -50,7 +50,8 @@ impl Categories {
         self.lists.len() - 1
     }
     /// A list of its own for each column.
-    pub fn of_columns(columns: Vec<(String, Vec<Option<String>>)>) -> Self {
+    #[cfg(test)]
+    fn of_columns(columns: Vec<(String, Vec<Option<String>>)>) -> Self {
         let mut c = Self::default();
         for (name, list) in columns {
             let i = c.add_list(list);
@@ -64,10 +65,6 @@ impl Categories {
             .iter()
             .find(|(n, _)| n == name)
             .map(|&(_, i)| i)
-    }
-    /// The categories of column `name`, if any.
-    pub fn of(&self, name: &str) -> Option<&[Option<String>]> {
-        self.list_of(name).map(|i| self.lists[i].as_slice())
     }
     /// Each list as a dictionary, leveled once for all its columns.
     pub(crate) fn dictionaries(&self) -> Vec<Dictionary<'_>> {
