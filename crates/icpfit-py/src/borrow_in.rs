@@ -38,16 +38,21 @@ pub struct Categories {
     columns: Vec<(String, usize)>,
 }
 
+/// A list added to [`Categories`] (only `add_list` makes one, so every
+/// column's list exists).
+#[derive(Debug, Clone, Copy)]
+pub struct ListId(usize);
+
 impl Categories {
-    /// Column `name`'s codes index list number `list` (see [`add_list`](Self::add_list)).
-    pub fn add_column(&mut self, name: String, list: usize) {
-        self.columns.push((name, list));
+    /// Column `name`'s codes index `list`.
+    pub fn add_column(&mut self, name: String, list: ListId) {
+        self.columns.push((name, list.0));
     }
     /// A list of categories (code i → entry i, `None` for a code not in
-    /// use); returns its number.
-    pub fn add_list(&mut self, list: Vec<Option<String>>) -> usize {
+    /// use), for [`add_column`](Self::add_column).
+    pub fn add_list(&mut self, list: Vec<Option<String>>) -> ListId {
         self.lists.push(list);
-        self.lists.len() - 1
+        ListId(self.lists.len() - 1)
     }
     /// A list of its own for each column.
     #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use crate::arrow_in::{Overrides, projection, table_from_batches, table_from_coded_batches};
 use crate::arrow_out::{summary_to_batch, table_to_batch};
-use crate::borrow_in::Categories;
+use crate::borrow_in::{Categories, ListId};
 use crate::error::{BindResult, PyIcpfitErr, guard, warn};
 use crate::names;
 use crate::numpy_in::table_from_mapping;
@@ -483,7 +483,7 @@ pub(crate) fn coded_frame<'py>(
     // Columns of one categorical type are given the same list object: read
     // it once (polars: every column shares the global categories).
     let mut categories = Categories::default();
-    let mut read: Vec<(Bound<'py, PyAny>, usize)> = Vec::new();
+    let mut read: Vec<(Bound<'py, PyAny>, ListId)> = Vec::new();
     for (name, list) in by_column.iter() {
         let i = match read.iter().find(|(l, _)| l.is(&list)) {
             Some(&(_, i)) => i,
