@@ -214,24 +214,12 @@ fn borrow<'a>(
 ) -> BindResult<Option<BorrowedColumn<'a>>> {
     let dt = field.data_type();
     if *dt == DataType::Float64 {
-        let pieces = arrays
-            .iter()
-            .map(|&a| {
-                let a = a.as_primitive::<Float64Type>();
-                Piece::new(a.values(), validity(a))
-            })
-            .collect::<Result<_, _>>()?;
-        return Ok(Some(BorrowedColumn::Numbers(pieces)));
+        return Ok(Some(BorrowedColumn::Numbers(pieces::<Float64Type>(
+            arrays,
+        )?)));
     }
     if *dt == DataType::Int64 && coded.is_none() {
-        let pieces = arrays
-            .iter()
-            .map(|&a| {
-                let a = a.as_primitive::<Int64Type>();
-                Piece::new(a.values(), validity(a))
-            })
-            .collect::<Result<_, _>>()?;
-        return Ok(Some(BorrowedColumn::Integers(pieces)));
+        return Ok(Some(BorrowedColumn::Integers(pieces::<Int64Type>(arrays)?)));
     }
     if let Some(categories) = coded
         && dt.is_integer()
@@ -267,6 +255,19 @@ fn borrow<'a>(
         )?)));
     }
     Ok(None)
+}
+
+/// The values and validity of each chunk of a primitive column of type `T`.
+fn pieces<'a, T: ArrowPrimitiveType>(
+    arrays: &[&'a ArrayRef],
+) -> icpfit_core::Result<Vec<Piece<'a, T::Native>>> {
+    arrays
+        .iter()
+        .map(|&a| {
+            let (values, valid) = typed(a.as_primitive::<T>());
+            Piece::new(values, valid)
+        })
+        .collect()
 }
 
 fn unsupported(field: &Field) -> PyIcpfitErr {

@@ -22,7 +22,7 @@
 //! conversion refuses it.
 
 use crate::error::{Error, Location, Result};
-use crate::table::levels::Interner;
+use crate::table::levels::{Interner, remap_codes};
 use crate::table::{
     AccountTable, CategoricalColumn, Column, Field, Kind, MISSING_CODE, Schema, TagSetColumn,
     TextColumn, default_dimension, default_role,
@@ -432,11 +432,7 @@ fn leveled(
     }
     let (levels, remap) = interner.finish();
     for codes in &mut first_seen {
-        for c in codes.iter_mut() {
-            if *c != MISSING_CODE {
-                *c = remap[*c as usize];
-            }
-        }
+        remap_codes(codes, &remap);
     }
     (first_seen, levels)
 }

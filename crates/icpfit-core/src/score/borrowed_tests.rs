@@ -293,29 +293,31 @@ fn borrow(stored: &[Stored]) -> BorrowedTable<'_> {
 /// What converting the borrowed table gives: NaN under nulls, categories
 /// re-interned with only the levels in use.
 fn converted(table: &AccountTable) -> AccountTable {
+    map_columns(table, |_, c| match c {
+        Column::Categorical(cat) => {
+            let mut interner = Interner::default();
+            let mut codes: Vec<u32> = (0..cat.codes().len())
+                .map(|i| {
+                    cat.get(i)
+                        .map_or(MISSING_CODE, |l| interner.code(l.to_owned()))
+                })
+                .collect();
+            let (levels, remap) = interner.finish();
+            crate::table::levels::remap_codes(&mut codes, &remap);
+            Column::Categorical(CategoricalColumn::new(codes, levels).unwrap())
+        }
+        other => other.clone(),
+    })
+}
+
+/// `table` with each column replaced by `f(name, column)`.
+fn map_columns(table: &AccountTable, f: impl Fn(&str, &Column) -> Column) -> AccountTable {
     let columns = table
         .schema()
         .fields()
         .iter()
         .zip(table.columns())
-        .map(|(f, c)| {
-            let c = match c {
-                Column::Categorical(cat) => {
-                    let mut interner = Interner::default();
-                    let mut codes: Vec<u32> = (0..cat.codes().len())
-                        .map(|i| {
-                            cat.get(i)
-                                .map_or(MISSING_CODE, |l| interner.code(l.to_owned()))
-                        })
-                        .collect();
-                    let (levels, remap) = interner.finish();
-                    crate::table::levels::remap_codes(&mut codes, &remap);
-                    Column::Categorical(CategoricalColumn::new(codes, levels).unwrap())
-                }
-                other => other.clone(),
-            };
-            (f.name.clone(), c)
-        })
+        .map(|(field, c)| (field.name.clone(), f(&field.name, c)))
         .collect();
     AccountTable::from_columns(columns).unwrap()
 }
@@ -323,22 +325,12 @@ fn converted(table: &AccountTable) -> AccountTable {
 /// `table` with column `name`'s numbers rounded: whole numbers, which
 /// [`relay`] may lend as integers.
 fn with_whole_numbers(table: AccountTable, name: &str) -> AccountTable {
-    let columns = table
-        .schema()
-        .fields()
-        .iter()
-        .zip(table.columns())
-        .map(|(f, c)| {
-            let c = match c {
-                Column::Numeric(v) if f.name == name => {
-                    Column::Numeric(v.iter().map(|x| x.round()).collect::<Vec<_>>().into())
-                }
-                c => c.clone(),
-            };
-            (f.name.clone(), c)
-        })
-        .collect();
-    AccountTable::from_columns(columns).unwrap()
+    map_columns(&table, |column, c| match c {
+        Column::Numeric(v) if column == name => {
+            Column::Numeric(v.iter().map(|x| x.round()).collect::<Vec<_>>().into())
+        }
+        c => c.clone(),
+    })
 }
 
 fn score_both(
