@@ -398,6 +398,13 @@ fn an_infinite_value_is_refused_unless_under_a_null() {
         )])
         .unwrap()
     }
+    // −∞ is refused as +∞ is (below).
+    let negative = [5.0, 500.0, f64::NEG_INFINITY, 7.0];
+    let plan = ScorePlan::compile(&icp, &table(&negative, None).schema()).unwrap();
+    let e = plan
+        .score_borrowed(&mut table(&negative, None), &ScoreOptions::default())
+        .unwrap_err();
+    assert!(e.to_string().contains("found `-inf`"), "{e}");
     let table = |valid: Option<&'static [u8]>| table(&values, valid);
     let plan = ScorePlan::compile(&icp, &table(None).schema()).unwrap();
     let e = plan
