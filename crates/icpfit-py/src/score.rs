@@ -623,14 +623,10 @@ pub(crate) fn score_icp(
     if let Some(t) = &opts.tie_break {
         wanted.push(&t.column);
     }
-    let t0 = std::time::Instant::now();
     if data.cast::<PyTable>().is_err()
         && !data.is_instance_of::<PyDict>()
         && let Some(scores) = score_frame(py, icp, data, &wanted, &opts)?
     {
-        if std::env::var_os("ICPFIT_T").is_some() {
-            eprintln!("T9 {:?}", t0.elapsed());
-        }
         return Ok(scores);
     }
     let table = table_with(py, data, Some(&wanted))?;
@@ -659,7 +655,6 @@ fn score_frame(
     wanted: &[&str],
     opts: &ScoreOptions,
 ) -> PyResult<Option<PyFitScores>> {
-    let t0 = std::time::Instant::now();
     let overrides = Overrides::default();
     let (source, categories) = match coded_frame(py, data, Some(wanted), &overrides)? {
         Prepared::Coded {
@@ -672,10 +667,8 @@ fn score_frame(
     if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
         return Ok(None);
     }
-    let t1 = t0.elapsed();
     let input: AnyRecordBatch = source.extract()?;
     let (batches, schema) = input.into_table()?.into_inner();
-    let t2 = t0.elapsed();
     let Some(keep) = projection(&schema, wanted, &overrides) else {
         return Ok(None);
     };
@@ -715,10 +708,8 @@ fn score_frame(
     };
     let (scores, all_missing) = py.detach(|| {
         guard(|| {
-            let t3 = t0.elapsed();
             let mut table =
                 borrowed_table(&scored_schema, &scored_batches, &categories, &overrides)?;
-            let t4 = t0.elapsed();
             let all_missing: Vec<String> = table
                 .names()
                 .iter()
@@ -726,17 +717,8 @@ fn score_frame(
                 .filter(|(_, c)| c.all_missing())
                 .map(|(n, _)| n.clone())
                 .collect();
-            let t5 = t0.elapsed();
             let plan = ScorePlan::compile(icp, &table.schema())?;
-            let t6 = t0.elapsed();
             let scores = plan.score_borrowed(&mut table, opts)?;
-            let t7 = t0.elapsed();
-            if std::env::var_os("ICPFIT_T").is_some() {
-                eprintln!(
-                    "T {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-                    t1, t2, t3, t4, t5, t6, t7
-                );
-            }
             Ok((scores, all_missing))
         })
     })?;
@@ -746,15 +728,11 @@ fn score_frame(
             &format!("column `{c}`: every value is missing; it is kept so that analyses report it"),
         )?;
     }
-    let out = Ok(Some(PyFitScores {
+    Ok(Some(PyFitScores {
         scores,
         table: None,
         frame_ids: labels,
-    }));
-    if std::env::var_os("ICPFIT_T").is_some() {
-        eprintln!("T8 {:?}", t0.elapsed());
-    }
-    out
+    }))
 }
 
 /// A scored frame's id column as it came, converted to a one-column table
