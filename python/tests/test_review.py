@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import html.parser
 import json
+import os
 import pathlib
+import re
+import shutil
+import subprocess
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
@@ -141,3 +148,107 @@ def test_bad_interviews_are_typed_errors(deals: icpfit.Table, tmp_path: pathlib.
         )
     with pytest.raises(icpfit.ColumnError, match="cohort"):
         icpfit.review(deals, interviews=pd.DataFrame({"account_id": ["A1"], "text": ["x"]}))
+
+
+def _headless_chromium() -> str | None:
+    """A headless Chromium: ``ICPFIT_BROWSER``, else one on the PATH."""
+    names = [os.environ.get("ICPFIT_BROWSER", ""), "chromium-headless-shell", "chromium", "google-chrome"]
+    return next((p for p in map(shutil.which, filter(None, names)) if p), None)
+
+
+class _Headings(html.parser.HTMLParser):
+    """The ``h1`` / ``h2`` headings of an HTML file, and its charts and tables."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.count = {"svg": 0, "table": 0}
+        self._open = False
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.count[tag] = self.count.get(tag, 0) + 1
+        if tag in ("h1", "h2"):
+            self._open = True
+            self.headings.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = self._open and tag not in ("h1", "h2")
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.headings[-1] += data
+
+
+# Run in a copy of the page (the review itself has no script): what the
+# browser laid out, written where --dump-dom shows it.
+_LAYOUT_PROBE = """<script>
+window.addEventListener("load", () => {
+  const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const all = (q) => [...document.querySelectorAll(q)];
+  const width = document.documentElement.clientWidth;
+  document.body.setAttribute("data-layout", JSON.stringify({
+    headings: all("h1, h2").filter(shown).map((e) => e.textContent),
+    svg: all("svg").filter(shown).length,
+    table: all("table").filter(shown).length,
+    page_width: document.documentElement.scrollWidth,
+    past_right_edge: all("body *").filter((e) => e.getBoundingClientRect().right > width + 1).map((e) => e.tagName),
+  }));
+});
+</script>"""
+
+
+def test_review_html_renders_cleanly_in_a_browser(deals: icpfit.Table, tmp_path: pathlib.Path) -> None:
+    """The review's HTML in headless Chromium: the page the browser builds has
+    every heading, chart and table of the file (nothing swallowed by bad
+    nesting), it logs no console message, and its screenshot shows the whole
+    review with its bar charts drawn in both colours."""
+    browser = _headless_chromium()
+    if browser is None:
+        if os.environ.get("ICPFIT_REQUIRE_BROWSER") == "1":
+            pytest.fail("no headless Chromium (scripts/test installs chromium-headless-shell)")
+        pytest.skip("no headless Chromium: apt-get install chromium-headless-shell")
+    r = icpfit.review(deals, current_icp=icpfit.Icp.from_json(CURRENT.read_text()), interviews=str(INTERVIEWS))
+    page = next(p for p in r.save(tmp_path / "out") if p.name == "review.html")
+    flags = ["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+    source = _Headings(page.read_text())
+    probe = page.with_name("probe.html")
+    probe.write_text(page.read_text().replace("</body>", _LAYOUT_PROBE + "</body>"))
+    dom = subprocess.run(
+        [browser, *flags, "--window-size=1280,2000", "--virtual-time-budget=2000", "--dump-dom", probe.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = re.search(r'data-layout="([^"]*)"', dom.stdout)
+    assert found is not None, dom.stderr[-2000:]
+    layout = json.loads(html.unescape(found.group(1)))
+    # Every heading, chart and table of the file is laid out, in order (a
+    # tag left open would swallow what follows it), and nothing runs past
+    # the right edge of a 1280-pixel window.
+    assert layout["headings"] == source.headings and source.headings[1] == "Recommended ICP updates"
+    assert (layout["svg"], layout["table"]) == (source.count["svg"], source.count["table"])
+    assert source.count["svg"] >= 5 and layout["past_right_edge"] == [] and layout["page_width"] <= 1280
+    assert [line for line in dom.stderr.splitlines() if ":CONSOLE" in line] == []
+
+    shot = tmp_path / "review.png"
+    subprocess.run(
+        [browser, *flags, "--window-size=1280,20000", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+    inked = np.flatnonzero((pixels < 235).any(axis=2).any(axis=1))
+    # The whole review fits the window (its last rows are blank), and it is long.
+    assert 3000 < inked[-1] < pixels.shape[0] - 100
+
+    def rows_in(colour: tuple[int, int, int]) -> int:
+        near = (np.abs(pixels - np.array(colour)).sum(axis=2) < 30).sum(axis=1)
+        return int((near >= 20).sum())
+
+    # Bars (#2f6fde) in the ranking, tier, NRR charts; lost bars (#e07b39) in the profile.
+    assert rows_in((0x2F, 0x6F, 0xDE)) > 150 and rows_in((0xE0, 0x7B, 0x39)) > 30

@@ -171,7 +171,10 @@ pub struct Review {
     pub schema: String,
     /// Title.
     pub title: String,
-    /// The review's date (ISO): the start of the latest quarter of the data.
+    /// The review's date (ISO): the start of its "recent" window, the
+    /// quarter `recent_quarters` before the latest quarter of the data
+    /// ([`crate::evaluate::recent_quarters`]; with the default 1, the last
+    /// two quarters), or "undated" without a close date.
     pub as_of: String,
     /// What the data holds.
     pub data: DataSummary,
