@@ -430,6 +430,47 @@ fn an_infinite_value_is_refused_unless_under_a_null() {
 }
 
 #[test]
+fn the_levels_in_use_are_found_past_the_first_rows_and_never_under_a_null() {
+    // 200 rows over two pieces sharing one dictionary: `a` everywhere, `b`
+    // only at row 150 (second piece, third 64-row word), `c` only under
+    // nulls (so not in use), `d` never, key 9 outside the dictionary, -1 a
+    // missing key; the bitmap starts at bit 3.
+    let dict = vec![Some("a"), Some("b"), Some("c"), Some("d"), None];
+    let mut keys = vec![0i16; 200];
+    keys[150] = 1;
+    keys[7] = 2;
+    keys[130] = 2;
+    keys[20] = 9;
+    keys[21] = -1;
+    let mut bits = vec![0xffu8; 200 / 8 + 2];
+    for null in [7usize, 130] {
+        bits[(null + 3) / 8] &= !(1 << ((null + 3) % 8));
+    }
+    let pieces = vec![
+        KeyPiece::new(Keys::I16(&keys[..100]), Some((&bits, 3)), 0).unwrap(),
+        KeyPiece::new(
+            Keys::I16(&keys[100..]),
+            Some((&bits[100 / 8..], 3 + 100 % 8)),
+            0,
+        )
+        .unwrap(),
+    ];
+    let mut column = CodeColumn::new(pieces.clone(), vec![dict.clone()]).unwrap();
+    assert_eq!(column.levels(), ["a", "b", "c", "d"]);
+    column.restrict_to_used();
+    assert_eq!(column.levels(), ["a", "b"]);
+    // Every entry met in the first rows: the pass stops there, same levels.
+    let all: Vec<i16> = (0..200).map(|i| [0, 1, 2, 3, 4][i % 5]).collect();
+    let mut column = CodeColumn::new(
+        vec![KeyPiece::new(Keys::I16(&all), None, 0).unwrap()],
+        vec![dict],
+    )
+    .unwrap();
+    column.restrict_to_used();
+    assert_eq!(column.levels(), ["a", "b", "c", "d"]);
+}
+
+#[test]
 fn unused_dictionary_entries_are_not_levels() {
     // pandas-style: declared categories, one never used; `fintec` is a
     // typo of a level in use, `retail` a level no row has.

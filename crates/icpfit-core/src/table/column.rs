@@ -230,10 +230,19 @@ impl CategoricalColumn {
     }
     /// Builds a column, checking every code is a level or missing.
     pub fn new(codes: Vec<u32>, levels: Vec<String>) -> crate::Result<Self> {
-        if let Some((row, &c)) = codes
+        // A branch-free pass first (it vectorises; `MISSING_CODE` is
+        // `u32::MAX`, which wraps to 0); the row is looked for only when
+        // some code is out of range.
+        const _: () = assert!(MISSING_CODE == u32::MAX);
+        let n = levels.len() as u64;
+        let out_of_range = codes
             .iter()
-            .enumerate()
-            .find(|(_, c)| **c != MISSING_CODE && **c as usize >= levels.len())
+            .fold(false, |bad, &c| bad | (u64::from(c.wrapping_add(1)) > n));
+        if out_of_range
+            && let Some((row, &c)) = codes
+                .iter()
+                .enumerate()
+                .find(|(_, c)| **c != MISSING_CODE && **c as usize >= levels.len())
         {
             return Err(crate::Error::invalid(
                 "codes",
@@ -650,6 +659,31 @@ pub fn format_number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_past_the_levels_is_named_by_its_row() {
+        let levels = || vec!["a".to_string(), "b".to_string()];
+        assert!(CategoricalColumn::new(vec![0, MISSING_CODE, 1], levels()).is_ok());
+        assert!(CategoricalColumn::new(vec![], Vec::new()).is_ok());
+        for (codes, row, code) in [
+            (vec![0, MISSING_CODE, 2, 5], 2, 2),
+            (
+                vec![1; 300].into_iter().chain([MISSING_CODE - 1]).collect(),
+                300,
+                MISSING_CODE - 1,
+            ),
+        ] {
+            let e = CategoricalColumn::new(codes, levels()).unwrap_err();
+            assert!(
+                e.to_string().contains(&format!(
+                    "row {row} has code {code} but there are only 2 levels"
+                )),
+                "{e}"
+            );
+        }
+        let e = CategoricalColumn::new(vec![MISSING_CODE, 0], Vec::new()).unwrap_err();
+        assert!(e.to_string().contains("row 1 has code 0"), "{e}");
+    }
 
     #[test]
     fn bitmap_tail_bits_stay_clear() {
