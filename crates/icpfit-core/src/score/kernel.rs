@@ -845,9 +845,10 @@ impl<'t> Op<'t> {
 
 /// Zero exactly when `v` is ±∞: its bits past the sign XOR those of ∞.
 /// The kernel looks for ±∞ in borrowed numbers as the least of these over
-/// a run (an unsigned-minimum reduction, which vectorises to two vector
-/// instructions per eight values); `v.abs() == ∞` OR-ed over the run cost a
-/// third more instructions, on the mask registers the range test also uses.
+/// a run: an unsigned-minimum reduction, which vectorises to two vector
+/// instructions per eight values (a ternary-logic XOR-AND and a minimum).
+/// `v.abs() == ∞` OR-ed over the run took three (AND, compare, mask OR), the
+/// OR on the mask registers that the range test itself keeps busy.
 #[inline(always)]
 fn infinity_distance(v: f64) -> u64 {
     (v.to_bits() ^ f64::INFINITY.to_bits()) & !(1 << 63)
