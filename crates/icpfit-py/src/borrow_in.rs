@@ -72,12 +72,36 @@ impl Categories {
             .map(|&(_, i)| i)
     }
     /// Each list as a dictionary, leveled once for all its columns.
-    pub(crate) fn dictionaries(&self) -> Vec<Dictionary<'_>> {
+    pub(crate) fn dictionaries(&self) -> Vec<Leveled<'_>> {
         self.lists
             .iter()
-            .map(|l| Dictionary::new(l.iter().map(|c| c.as_deref()).collect()))
+            .map(|l| {
+                let dictionary = Dictionary::new(l.iter().map(|c| c.as_deref()).collect());
+                let may_convert = may_convert(dictionary.levels());
+                Leveled {
+                    dictionary,
+                    may_convert,
+                }
+            })
             .collect()
     }
+}
+
+/// A category list leveled once for every column that indexes it, and
+/// whether its values could make such a column something other than
+/// categories ([`may_convert`]): both once per list, not once per column
+/// (polars' columns all index one process-wide list, of any length).
+pub(crate) struct Leveled<'a> {
+    pub(crate) dictionary: Dictionary<'a>,
+    pub(crate) may_convert: bool,
+}
+
+/// Whether some level could make a column of these levels tags (values
+/// joined by the separator) or dates (ISO): then the levels in use decide.
+fn may_convert(levels: &[String]) -> bool {
+    levels
+        .iter()
+        .any(|l| l.contains(TAG_SEPARATOR) || icpfit_core::table::date::parse_iso(l).is_some())
 }
 
 /// The columns of `batches` as a table scoring reads in place.
@@ -102,11 +126,13 @@ pub fn borrowed_table<'a>(
         let declared = field.metadata().get(META_KIND).map(String::as_str);
         let as_text = role == Role::Id || declared == Some(Kind::Text.as_str());
         let coded = categories.list_of(name).map(|i| &dictionaries[i]);
-        let column = match borrow(field, &arrays, coded)? {
-            Some(BorrowedColumn::Codes(c)) => match settled(name, c, as_text, declared)? {
-                Settled::Converted(owned) => BorrowedColumn::Owned(owned),
-                Settled::Categories(c) => BorrowedColumn::Codes(c),
-            },
+        let column = match borrow(field, &arrays, coded.map(|l| &l.dictionary))? {
+            Some(BorrowedColumn::Codes(c)) => {
+                match settled(name, c, as_text, declared, coded.map(|l| l.may_convert))? {
+                    Settled::Converted(owned) => BorrowedColumn::Owned(owned),
+                    Settled::Categories(c) => BorrowedColumn::Codes(c),
+                }
+            }
             // Integers declared another kind (a flag, a date) convert.
             Some(BorrowedColumn::Integers(_))
                 if declared.is_some_and(|d| d != Kind::Numeric.as_str()) =>
@@ -133,21 +159,24 @@ pub fn borrowed_table<'a>(
 /// column it stands for converts: text when `as_text`, the `declared` kind,
 /// a tag set or dates when its values say so, else categorical with the
 /// levels in use.
-pub fn coded_column(
+pub(crate) fn coded_column(
     field: &Field,
     arrays: &[&ArrayRef],
-    dictionary: &Dictionary<'_>,
+    list: &Leveled<'_>,
     as_text: bool,
     declared: Option<&str>,
 ) -> BindResult<Column> {
-    let codes = code_column(field, arrays, dictionary)?;
-    Ok(match settled(field.name(), codes, as_text, declared)? {
-        Settled::Converted(column) => column,
-        Settled::Categories(mut codes) => {
-            codes.restrict_to_used();
-            Column::Categorical(codes.to_categorical()?)
-        }
-    })
+    let codes = code_column(field, arrays, &list.dictionary)?;
+    let may_convert = Some(list.may_convert);
+    Ok(
+        match settled(field.name(), codes, as_text, declared, may_convert)? {
+            Settled::Converted(column) => column,
+            Settled::Categories(mut codes) => {
+                codes.restrict_to_used();
+                Column::Categorical(codes.to_categorical()?)
+            }
+        },
+    )
 }
 
 /// What a column of category codes is, as converting it would decide.
@@ -160,17 +189,20 @@ enum Settled<'a> {
 
 /// Decides a column of codes as converting it would: text when `as_text`,
 /// the `declared` kind, a tag set or dates when its values say so, else
-/// categories.
+/// categories. `may_convert`: [`may_convert`] of its levels when known
+/// (a shared list's), else looked at here.
 fn settled<'a>(
     name: &str,
     mut codes: CodeColumn<'a>,
     as_text: bool,
     declared: Option<&str>,
+    may_convert: Option<bool>,
 ) -> BindResult<Settled<'a>> {
     if as_text || declared.is_some_and(|d| d != "categorical") {
         return Ok(Settled::Converted(decoded(name, codes, as_text, declared)?));
     }
-    Ok(match inferred(&mut codes)? {
+    let may_convert = may_convert.unwrap_or_else(|| self::may_convert(codes.levels()));
+    Ok(match inferred(&mut codes, may_convert)? {
         Some(owned) => Settled::Converted(owned),
         None => Settled::Categories(codes),
     })
@@ -346,14 +378,9 @@ fn strings(a: &dyn Array) -> Option<Vec<Option<&str>>> {
 /// A borrowed category the conversion would not leave categorical, as that
 /// conversion: tags joined in one value, or every value an ISO date.
 /// `None` when it stays categorical (the levels then exactly those in use,
-/// when a value could have said otherwise).
-fn inferred(c: &mut CodeColumn<'_>) -> BindResult<Option<Column>> {
-    let suspicious = |c: &CodeColumn<'_>| {
-        c.levels()
-            .iter()
-            .any(|l| l.contains(TAG_SEPARATOR) || icpfit_core::table::date::parse_iso(l).is_some())
-    };
-    if !suspicious(c) {
+/// when a value could have said otherwise: `may_convert`).
+fn inferred(c: &mut CodeColumn<'_>, may_convert: bool) -> BindResult<Option<Column>> {
+    if !may_convert {
         return Ok(None);
     }
     c.restrict_to_used();

@@ -439,7 +439,7 @@ impl<'a> CodeColumn<'a> {
                 v.for_each_null(0..p.keys.len(), |i| codes[start + i] = MISSING_CODE);
             }
         }
-        CategoricalColumn::new(codes, self.levels.to_vec())
+        CategoricalColumn::sharing(codes, Arc::clone(&self.levels))
     }
 }
 
@@ -487,6 +487,10 @@ impl<'a> Dictionary<'a> {
             values,
             levels: levels.into(),
         }
+    }
+    /// The levels: every distinct non-null value, sorted.
+    pub fn levels(&self) -> &[String] {
+        &self.levels
     }
 }
 
@@ -615,7 +619,12 @@ impl<'a> BorrowedTable<'a> {
                         Column::Numeric(Vec::new().into())
                     }
                     BorrowedColumn::Codes(c) => {
-                        Column::Categorical(CategoricalColumn::new(Vec::new(), c.levels.to_vec())?)
+                        // The levels shared, not copied: polars' columns
+                        // all carry the process-wide category list.
+                        Column::Categorical(CategoricalColumn::sharing(
+                            Vec::new(),
+                            Arc::clone(&c.levels),
+                        )?)
                     }
                     BorrowedColumn::Owned(c) => empty_like(name, c)?,
                 };
@@ -626,8 +635,7 @@ impl<'a> BorrowedTable<'a> {
     }
 
     /// The schema (every column's kind; default roles and dimensions), as
-    /// [`shape`](Self::shape) has it, without building the shape (which
-    /// copies every dictionary's levels).
+    /// [`shape`](Self::shape) has it, without building the shape.
     pub fn schema(&self) -> Schema {
         let fields = self
             .names

@@ -662,3 +662,35 @@ fn a_shared_dictionary_has_one_number() {
         "invalid `dictionary`: a piece names dictionary 1 of 1"
     );
 }
+
+#[test]
+fn columns_sharing_a_dictionary_share_its_levels_in_the_shape_and_conversion() {
+    // polars' columns all index one process-wide list: binding and
+    // converting them must not copy it once per column.
+    let d = Dictionary::new(vec![Some("b"), Some("a"), None, Some("c")]);
+    let (x, y) = ([0u8, 1], [3u8, 3]);
+    let column = |keys| {
+        BorrowedColumn::Codes(
+            CodeColumn::sharing(vec![KeyPiece::new(Keys::U8(keys), None, 0).unwrap()], &d).unwrap(),
+        )
+    };
+    let table =
+        BorrowedTable::new(vec![("x".into(), column(&x)), ("y".into(), column(&y))]).unwrap();
+    let shape = table.shape().unwrap();
+    let levels: Vec<&[String]> = shape
+        .columns()
+        .iter()
+        .map(|c| match c {
+            Column::Categorical(c) => c.levels(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(levels[0], ["a", "b", "c"]);
+    assert!(std::ptr::eq(levels[0], d.levels()) && std::ptr::eq(levels[1], d.levels()));
+    let BorrowedColumn::Codes(c) = &table.columns()[1] else {
+        panic!()
+    };
+    let converted = c.to_categorical().unwrap();
+    assert!(std::ptr::eq(converted.levels(), d.levels()));
+    assert_eq!(converted.codes(), [2, 2]);
+}

@@ -8,6 +8,7 @@
 use super::Values;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// Category code of a missing value.
 pub const MISSING_CODE: u32 = u32::MAX;
@@ -219,17 +220,26 @@ impl Bitmap {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoricalColumn {
     codes: Vec<u32>,
-    levels: Vec<String>,
+    /// Shared, not copied, by columns built from one dictionary (polars'
+    /// categorical columns all index one process-wide list).
+    levels: Arc<[String]>,
 }
 
 impl CategoricalColumn {
     /// Builds a column whose codes were produced against `levels` by the
     /// caller (a reader's own interning), so they need no check.
     pub(crate) fn from_trusted(codes: Vec<u32>, levels: Vec<String>) -> Self {
-        Self { codes, levels }
+        Self {
+            codes,
+            levels: levels.into(),
+        }
     }
     /// Builds a column, checking every code is a level or missing.
     pub fn new(codes: Vec<u32>, levels: Vec<String>) -> crate::Result<Self> {
+        Self::sharing(codes, levels.into())
+    }
+    /// [`new`](Self::new) with levels shared with other columns.
+    pub fn sharing(codes: Vec<u32>, levels: Arc<[String]>) -> crate::Result<Self> {
         // A branch-free pass first (it vectorises; `MISSING_CODE` is
         // `u32::MAX`, which wraps to 0); the row is looked for only when
         // some code is out of range.
@@ -288,7 +298,7 @@ impl CategoricalColumn {
     }
     fn heap_bytes(&self) -> usize {
         self.codes.capacity() * 4
-            + self.levels.capacity() * std::mem::size_of::<String>()
+            + self.levels.len() * std::mem::size_of::<String>()
             + self.levels.iter().map(String::capacity).sum::<usize>()
     }
     fn raw_bytes(&self) -> usize {
