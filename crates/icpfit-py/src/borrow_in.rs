@@ -77,7 +77,7 @@ impl Categories {
             .iter()
             .map(|l| {
                 let dictionary = Dictionary::new(l.iter().map(|c| c.as_deref()).collect());
-                let may_convert = may_convert(dictionary.levels());
+                let may_convert = levels_may_convert(dictionary.levels());
                 Leveled {
                     dictionary,
                     may_convert,
@@ -89,7 +89,7 @@ impl Categories {
 
 /// A category list leveled once for every column that indexes it, and
 /// whether its values could make such a column something other than
-/// categories ([`may_convert`]): both once per list, not once per column
+/// categories ([`levels_may_convert`]): both once per list, not once per column
 /// (polars' columns all index one process-wide list, of any length).
 pub(crate) struct Leveled<'a> {
     pub(crate) dictionary: Dictionary<'a>,
@@ -98,7 +98,7 @@ pub(crate) struct Leveled<'a> {
 
 /// Whether some level could make a column of these levels tags (values
 /// joined by the separator) or dates (ISO): then the levels in use decide.
-fn may_convert(levels: &[String]) -> bool {
+fn levels_may_convert(levels: &[String]) -> bool {
     levels
         .iter()
         .any(|l| l.contains(TAG_SEPARATOR) || icpfit_core::table::date::parse_iso(l).is_some())
@@ -189,7 +189,7 @@ enum Settled<'a> {
 
 /// Decides a column of codes as converting it would: text when `as_text`,
 /// the `declared` kind, a tag set or dates when its values say so, else
-/// categories. `may_convert`: [`may_convert`] of its levels when known
+/// categories. `may_convert`: [`levels_may_convert`] of its levels when known
 /// (a shared list's), else looked at here.
 fn settled<'a>(
     name: &str,
@@ -201,7 +201,7 @@ fn settled<'a>(
     if as_text || declared.is_some_and(|d| d != "categorical") {
         return Ok(Settled::Converted(decoded(name, codes, as_text, declared)?));
     }
-    let may_convert = may_convert.unwrap_or_else(|| self::may_convert(codes.levels()));
+    let may_convert = may_convert.unwrap_or_else(|| levels_may_convert(codes.levels()));
     Ok(match inferred(&mut codes, may_convert)? {
         Some(owned) => Settled::Converted(owned),
         None => Settled::Categories(codes),

@@ -364,18 +364,17 @@ impl<'a> CodeColumn<'a> {
                     let run = &keys[at..(at + 64).min(keys.len())];
                     let valid = p.valid.map_or(u64::MAX, |v| v.word(at));
                     let mut new = 0;
+                    let mut mark = |k| {
+                        let s = Key::slot(k, n);
+                        new += usize::from(!seen[s]);
+                        seen[s] = true;
+                    };
                     if valid == u64::MAX {
-                        for &k in run {
-                            let s = Key::slot(k, n);
-                            new += usize::from(!seen[s]);
-                            seen[s] = true;
-                        }
+                        run.iter().for_each(|&k| mark(k));
                     } else {
                         let mut rows = valid & (u64::MAX >> (64 - run.len()));
                         while rows != 0 {
-                            let s = Key::slot(run[rows.trailing_zeros() as usize], n);
-                            new += usize::from(!seen[s]);
-                            seen[s] = true;
+                            mark(run[rows.trailing_zeros() as usize]);
                             rows &= rows - 1;
                         }
                     }

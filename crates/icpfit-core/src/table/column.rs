@@ -245,14 +245,9 @@ impl CategoricalColumn {
         // some code is out of range.
         const _: () = assert!(MISSING_CODE == u32::MAX);
         let n = levels.len() as u64;
-        let out_of_range = codes
-            .iter()
-            .fold(false, |bad, &c| bad | (u64::from(c.wrapping_add(1)) > n));
-        if out_of_range
-            && let Some((row, &c)) = codes
-                .iter()
-                .enumerate()
-                .find(|(_, c)| **c != MISSING_CODE && **c as usize >= levels.len())
+        let out_of_range = |c: u32| u64::from(c.wrapping_add(1)) > n;
+        if codes.iter().fold(false, |bad, &c| bad | out_of_range(c))
+            && let Some((row, &c)) = codes.iter().enumerate().find(|(_, c)| out_of_range(**c))
         {
             return Err(crate::Error::invalid(
                 "codes",
