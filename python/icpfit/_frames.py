@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 if TYPE_CHECKING:
     from icpfit.types import ArrowStreamExportable
@@ -108,41 +108,50 @@ def frame_names(frame: Any) -> list[Any] | None:
     return None
 
 
-def for_scoring(frame: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | None]]] | None:
+def for_scoring(
+    frame: Any, keep: Sequence[str] | Callable[[list[str]], list[str]]
+) -> tuple[Any, dict[str, list[str | None]], list[str]] | None:
     """Columns ``keep`` of a pandas or polars frame, laid out so that scoring
     can read them where they lie: an Arrow producer in which each
     categorical column is its integer codes (pandas' category codes, ``-1``
-    missing; polars' physical codes), and the categories of each such
-    column. Float columns pass as they are (pandas' NaN stays NaN, no
-    copy). ``None`` for any other input, or a layout this does not know
-    (the caller then converts the frame as usual).
+    missing; polars' physical codes), the categories of each such column,
+    and the names laid out, in the frame's order. Float columns pass as they
+    are (pandas' NaN stays NaN, no copy). ``None`` for any other input, or a
+    layout this does not know (the caller then converts the frame as usual).
+
+    ``keep`` is the names, or a function choosing them from the frame's
+    names (:func:`frame_names`): the binding passes one, so that a call
+    reads the frame's names once (each call into pandas or polars costs
+    more than its work, measured, on caches the scoring before it emptied).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"sector": pd.Categorical(["a", None, "b"]), "x": [1.0, None, 3.0]})
-    >>> data, categories = for_scoring(df, ["sector", "x"])
-    >>> data.column("sector").to_pylist(), categories
-    ([0, -1, 1], {'sector': ['a', 'b']})
+    >>> data, categories, names = for_scoring(df, ["sector", "x"])
+    >>> data.column("sector").to_pylist(), categories, names
+    ([0, -1, 1], {'sector': ['a', 'b']}, ['sector', 'x'])
     """
     library = _frame_library(frame)
+    if library is None:
+        return None
+    names = frame_names(frame)
+    if names is None or any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        return None
+    wanted = set(keep(names) if callable(keep) else keep)
+    if not wanted <= set(names):
+        return None
+    kept = [n for n in names if n in wanted]
     if library == "pandas":
-        return _pandas_for_scoring(frame, keep)
-    if library == "polars":
-        return _polars_for_scoring(frame, keep)
-    return None
+        laid = _pandas_for_scoring(frame, kept)
+    else:
+        laid = _polars_for_scoring(frame, kept)
+    return None if laid is None else (*laid, kept)
 
 
 def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | None]]] | None:
     pa = require("pyarrow", "scoring a pandas DataFrame", "pandas")
     pd = require("pandas", "scoring a pandas DataFrame", "pandas")
     if all(n is not None for n in df.index.names):
-        if any(n in df.columns for n in df.index.names):
-            return None  # ambiguous: converted as usual, which says so
         df = df.reset_index()  # a named index is a column (the ids, usually)
-    names = list(df.columns)
-    if any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
-        return None
-    if any(k not in names for k in keep):
-        return None
     np = require("numpy", "scoring a pandas DataFrame", "pandas")
     wanted = set(keep)
     columns, categories = {}, {}
@@ -171,8 +180,6 @@ def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
     pl = require("polars", "scoring a polars DataFrame", "polars")
     # `columns` and `dtypes` cost half of `schema` (which builds a Schema).
     schema = dict(zip(df.columns, df.dtypes))
-    if any(k not in schema for k in keep):
-        return None
     coded, plain, categories = [], [], {}
     # Categorical columns share one global `Categories`: listed once per
     # distinct dtype (equal dtypes have equal categories).

@@ -218,7 +218,8 @@ def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None
     from icpfit import _frames
 
     df = pd.DataFrame({"x": [1.0, np.nan, 3.0], "c": pd.Categorical(["a", None, "b"]), "n": [1, 2, 3]})
-    data, categories = _frames.for_scoring(df, ["x", "c", "n"])
+    data, categories, names = _frames.for_scoring(df, ["x", "c", "n"])
+    assert names == ["x", "c", "n"]
     assert categories == {"c": ["a", "b"]}
     assert data.column("c").to_pylist() == [0, -1, 1]
     assert np.isnan(data.column("x").to_pylist()[1])  # NaN kept, not a null
@@ -226,9 +227,18 @@ def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None
     # Non-string categories are not laid out (converted as usual instead).
     assert _frames.for_scoring(pd.DataFrame({"c": pd.Categorical([1, 2])}), ["c"]) is None
     assert _frames.for_scoring(pa.table({"x": [1.0]}), ["x"]) is None
-    pdata, pcats = _frames.for_scoring(pl.DataFrame({"c": ["b", "a", None]}, schema={"c": pl.Enum(["a", "b"])}), ["c"])
+    pdata, pcats, _ = _frames.for_scoring(pl.DataFrame({"c": ["b", "a", None]}, schema={"c": pl.Enum(["a", "b"])}), ["c"])
     assert pcats == {"c": ["a", "b"]}
     assert pa.table(pdata).column("c").to_pylist() == [1, 0, None]
+    # `keep` may choose among the names (the binding's id rule); the names
+    # come back in the frame's order, a named pandas index last.
+    indexed = df.set_index(pd.Index(["a1", "a2", "a3"], name="account_id"))
+    seen: list[list[str]] = []
+    _, _, names = _frames.for_scoring(indexed, lambda ns: seen.append(ns) or ["account_id", "x"])
+    assert seen == [["x", "c", "n", "account_id"]] and names == ["x", "account_id"]
+    assert _frames.for_scoring(df, ["x", "nope"]) is None
+    # A named index that is also a column is ambiguous: converted as usual.
+    assert _frames.for_scoring(df.set_index(pd.Index([1, 2, 3], name="x")), ["x"]) is None
 
 
 def test_frames_convert_by_their_codes_as_through_arrow() -> None:
@@ -263,7 +273,7 @@ def test_frames_convert_by_their_codes_as_through_arrow() -> None:
             cases = [frame]
             via_arrow = [pa.table(frame)]
         for f, exported in zip(cases, via_arrow):
-            assert icpfit._frames.for_scoring(f, icpfit._frames.frame_names(f)) is not None, name
+            assert icpfit._frames.for_scoring(f, lambda names: names) is not None, name
             got, want = icpfit.Table.from_arrow(f), icpfit.Table.from_arrow(exported)
             assert got.schema == want.schema, name
             assert got.to_arrow().equals(want.to_arrow()), name

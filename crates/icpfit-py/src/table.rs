@@ -17,7 +17,7 @@ use numpy::PyArray1;
 use numpy::datetime::{Datetime, units};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyCapsule, PyDict, PyList, PyMapping, PyString, PyType};
+use pyo3::types::{PyCFunction, PyCapsule, PyDict, PyList, PyMapping, PyString, PyType};
 use pyo3_arrow::ffi::{ArrayIterator, to_stream_pycapsule};
 use pyo3_arrow::input::AnyRecordBatch;
 use std::fmt::Write as _;
@@ -453,33 +453,37 @@ pub(crate) enum Prepared<'py> {
 
 /// Lays out a pandas or polars frame for reading its categories as codes
 /// ([`Prepared::Coded`]): the columns `wanted` needs (with the ids, see
-/// [`Overrides::keeps`]) when it has them all, else every column.
+/// [`Overrides::keeps`]) when it has them all, else every column. One call
+/// into Python, which reads the frame's names once and asks this crate's
+/// rule which to keep.
 pub(crate) fn coded_frame<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     wanted: Option<&[&str]>,
     overrides: &Overrides,
 ) -> PyResult<Prepared<'py>> {
-    let frames = py.import("icpfit._frames")?;
-    let names = frames.getattr("frame_names")?.call1((data,))?;
-    if names.is_none() {
+    if !is_frame(data)? {
         return Ok(Prepared::Other);
     }
-    let Ok(names) = names.extract::<Vec<String>>() else {
-        return Ok(Prepared::Unknown);
-    };
-    let order: Vec<String> = match wanted {
-        Some(w) if w.iter().all(|x| names.iter().any(|n| n == x)) => names
-            .into_iter()
-            .filter(|n| overrides.keeps(n, w))
-            .collect(),
-        _ => names,
-    };
-    let prepared = frames.getattr("for_scoring")?.call1((data, &order))?;
+    let wanted: Option<Vec<String>> = wanted.map(|w| w.iter().map(|&n| n.to_owned()).collect());
+    let overrides = overrides.clone();
+    let keep = PyCFunction::new_closure(py, None, None, move |args, _| -> PyResult<Vec<String>> {
+        let names: Vec<String> = args.get_item(0)?.extract()?;
+        Ok(match &wanted {
+            Some(w) if w.iter().all(|x| names.contains(x)) => {
+                let w: Vec<&str> = w.iter().map(String::as_str).collect();
+                names.into_iter().filter(|n| overrides.keeps(n, &w)).collect()
+            }
+            _ => names,
+        })
+    })?;
+    let frames = py.import("icpfit._frames")?;
+    let prepared = frames.getattr("for_scoring")?.call1((data, keep))?;
     if prepared.is_none() {
         return Ok(Prepared::Unknown);
     }
-    let (frame, by_column): (Bound<'py, PyAny>, Bound<'py, PyDict>) = prepared.extract()?;
+    let (frame, by_column, order): (Bound<'py, PyAny>, Bound<'py, PyDict>, Vec<String>) =
+        prepared.extract()?;
     // Columns of one categorical type are given the same list object: read
     // it once (polars: every column shares the global categories).
     let mut categories = Categories::default();
@@ -532,9 +536,25 @@ fn coded_frame_to_table(
 }
 
 fn is_pandas_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(frame_library(obj)? == Some("pandas"))
+}
+
+/// Whether `obj` is a pandas or a polars DataFrame.
+fn is_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(frame_library(obj)?.is_some())
+}
+
+/// `"pandas"` or `"polars"` for their DataFrames (by the type's module and
+/// name, as `icpfit._frames` tells them apart), else `None`.
+fn frame_library(obj: &Bound<'_, PyAny>) -> PyResult<Option<&'static str>> {
     let ty = obj.get_type();
+    if ty.name()? != "DataFrame" {
+        return Ok(None);
+    }
     let module: String = ty.getattr("__module__")?.extract()?;
-    Ok(module.starts_with("pandas.") && ty.name()? == "DataFrame")
+    Ok(["pandas", "polars"]
+        .into_iter()
+        .find(|p| module.split('.').next() == Some(*p)))
 }
 
 #[pymethods]
