@@ -64,6 +64,13 @@ def table(seed: int = 3) -> pa.Table:
     )
 
 
+# A polars `Categories` longer than `_frames.UNLISTED_FROM` entries (as the
+# global one becomes in a long session), kept alive by this Series: frames
+# of its categoricals are scored and converted by the codes they use alone.
+LONG = pl.Categories("icpfit_tests_long")
+_LONG_KEEPALIVE = pl.Series([f"other-{i}" for i in range(5_000)], dtype=pl.Categorical(LONG))
+
+
 def frames(t: pa.Table) -> dict[str, Any]:
     """The same data in every frame library and layout."""
     sector_cats = pd.CategoricalDtype(SECTORS)  # declared categories, one unused
@@ -98,6 +105,10 @@ def frames(t: pa.Table) -> dict[str, Any]:
         "polars": pl.from_arrow(t),
         "polars categorical": polars_cat,
         "polars enum": polars_enum,
+        "polars long categories": pl.from_arrow(t).with_columns(
+            pl.col("region", "stack").cast(pl.String).cast(pl.Categorical(LONG)),
+            pl.col("sector").cast(pl.String).cast(pl.Categorical(LONG)),
+        ),
         "pandas via arrow": pa.Table.from_pandas(pdf),
     }
 
@@ -239,6 +250,35 @@ def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None
     assert _frames.for_scoring(df, ["x", "nope"]) is None
     # A named index that is also a column is ambiguous: converted as usual.
     assert _frames.for_scoring(df.set_index(pd.Index([1, 2, 3], name="x")), ["x"]) is None
+
+
+def test_long_polars_categories_are_looked_up_by_the_codes_in_use() -> None:
+    """A polars ``Categories`` past ``UNLISTED_FROM`` entries is passed
+    unlisted; scoring, converting and ranking its frame read only the codes
+    in use, and give what the frame's Arrow export gives."""
+    from icpfit import _frames
+
+    t = table()
+    df = frames(t)["polars long categories"]
+    _, categories, _ = _frames.for_scoring(df, ["sector", "region", "employees"])
+    assert set(categories) == {"sector", "region"}
+    assert all(isinstance(c, pl.Categories) for c in categories.values())
+    assert len(list(LONG)) > _frames.UNLISTED_FROM
+    exported = pa.table(df)
+    icp = icpfit.Icp.from_dict(ICP)
+    assert_same(icp.score(df), icp.score(exported), "scored")
+    got, want = icpfit.Table.from_arrow(df), icpfit.Table.from_arrow(exported)
+    assert got.schema == want.schema and got.to_arrow().equals(want.to_arrow())
+    assert {f.name: f.kind for f in got.schema}["stack"] == "tag_set"
+    won = pl.Series("won", np.random.default_rng(1).random(len(df)) < 0.4)
+    assert icpfit.rank(df.with_columns(won), "won").attributes == icpfit.rank(
+        exported.append_column("won", won.to_arrow()), "won"
+    ).attributes
+    # A short list is still listed whole.
+    short_list = pl.Categorical(pl.Categories("icpfit_tests_short"))
+    short = pl.from_arrow(t).with_columns(pl.col("region").cast(short_list))
+    _, short_categories, _ = _frames.for_scoring(short, ["region"])
+    assert isinstance(short_categories["region"], list)
 
 
 def test_frames_convert_by_their_codes_as_through_arrow() -> None:

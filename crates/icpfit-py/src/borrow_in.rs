@@ -54,6 +54,18 @@ impl Categories {
         self.lists.push(list);
         ListId(self.lists.len() - 1)
     }
+    /// Replaces list `list` (made empty by [`add_list`](Self::add_list)
+    /// while its entries were still to be looked up).
+    pub fn set_list(&mut self, list: ListId, entries: Vec<Option<String>>) {
+        self.lists[list.0] = entries;
+    }
+    /// The columns whose codes index `list`.
+    pub fn columns_of(&self, list: ListId) -> impl Iterator<Item = &str> {
+        self.columns
+            .iter()
+            .filter(move |(_, i)| *i == list.0)
+            .map(|(n, _)| n.as_str())
+    }
     /// A list of its own for each column.
     #[cfg(test)]
     fn of_columns(columns: Vec<(String, Vec<Option<String>>)>) -> Self {

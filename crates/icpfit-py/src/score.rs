@@ -8,7 +8,8 @@ use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
 use crate::table::{
-    Prepared, PyTable, arrow_err, coded_frame, detached, frames_call, html_escape, stream_capsule,
+    Prepared, PyTable, arrow_err, coded_frame, detached, frames_call, html_escape,
+    look_up_unlisted, stream_capsule,
 };
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{
@@ -656,19 +657,24 @@ fn score_frame(
     opts: &ScoreOptions,
 ) -> PyResult<Option<PyFitScores>> {
     let overrides = Overrides::default();
-    let (source, categories) = match coded_frame(py, data, Some(wanted), &overrides)? {
+    let (source, mut categories, unlisted) = match coded_frame(py, data, Some(wanted), &overrides)?
+    {
         Prepared::Coded {
-            frame, categories, ..
-        } => (frame, categories),
+            frame,
+            categories,
+            unlisted,
+            ..
+        } => (frame, categories, unlisted),
         // A layout `for_scoring` does not know: converted as usual.
         Prepared::Unknown => return Ok(None),
-        Prepared::Other => (data.clone(), Categories::default()),
+        Prepared::Other => (data.clone(), Categories::default(), Vec::new()),
     };
     if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
         return Ok(None);
     }
     let input: AnyRecordBatch = source.extract()?;
     let (batches, schema) = input.into_table()?.into_inner();
+    look_up_unlisted(&unlisted, &mut categories, &schema, &batches)?;
     let Some(keep) = projection(&schema, wanted, &overrides) else {
         return Ok(None);
     };
