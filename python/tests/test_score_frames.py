@@ -274,6 +274,13 @@ def test_long_polars_categories_are_looked_up_by_the_codes_in_use() -> None:
     assert icpfit.rank(df.with_columns(won), "won").attributes == icpfit.rank(
         exported.append_column("won", won.to_arrow()), "won"
     ).attributes
+    # A long list mostly in use (an id-like categorical) is read whole,
+    # with the same result.
+    dense_list = pl.Categorical(pl.Categories("icpfit_tests_dense"))
+    values = [f"v{i}" for i in np.random.default_rng(2).permutation(6_000)]
+    dense = pl.DataFrame({"code": pl.Series(values, dtype=dense_list), "won": won[:1].to_list() * 6_000})
+    assert isinstance(_frames.for_scoring(dense, ["code"])[1]["code"], pl.Categories)
+    assert icpfit.Table.from_arrow(dense).to_arrow().equals(icpfit.Table.from_arrow(pa.table(dense)).to_arrow())
     # A short list is still listed whole.
     short_list = pl.Categorical(pl.Categories("icpfit_tests_short"))
     short = pl.from_arrow(t).with_columns(pl.col("region").cast(short_list))
