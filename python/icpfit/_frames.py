@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, Union
 
 if TYPE_CHECKING:
     from icpfit.types import ArrowStreamExportable
@@ -81,6 +81,12 @@ def pandas_to_arrow(df: Any) -> Any:
     return pa.Table.from_pandas(df, preserve_index=keep_index)
 
 
+#: A categorical column's categories as :func:`for_scoring` gives them: a
+#: list (code i -> entry i, ``None`` for a code not in use), or a polars
+#: ``Categories`` the binding indexes by the codes in use.
+Categories = Union[list[Union[str, None]], Any]
+
+
 def _frame_library(frame: Any) -> str | None:
     """``"pandas"`` or ``"polars"`` for their DataFrames, else ``None``."""
     package = type(frame).__module__.split(".")[0]
@@ -110,7 +116,7 @@ def frame_names(frame: Any) -> list[Any] | None:
 
 def for_scoring(
     frame: Any, keep: Sequence[str] | Callable[[list[str]], list[str]]
-) -> tuple[Any, dict[str, list[str | None]], list[str]] | None:
+) -> tuple[Any, dict[str, Categories], list[str]] | None:
     """Columns ``keep`` of a pandas or polars frame, laid out so that scoring
     can read them where they lie: an Arrow producer in which each
     categorical column is its integer codes (pandas' category codes, ``-1``
@@ -149,7 +155,7 @@ def for_scoring(
     return None if laid is None else (*laid, kept)
 
 
-def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | None]]] | None:
+def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Categories]] | None:
     pa = require("pyarrow", "scoring a pandas DataFrame", "pandas")
     pd = require("pandas", "scoring a pandas DataFrame", "pandas")
     if all(n is not None for n in df.index.names):
@@ -184,14 +190,14 @@ def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[s
 UNLISTED_FROM = 4096
 
 
-def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, list[str | None]]] | None:
+def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Categories]] | None:
     pl = require("polars", "scoring a polars DataFrame", "polars")
     # `columns` and `dtypes` cost half of `schema` (which builds a Schema).
     schema = dict(zip(df.columns, df.dtypes))
     coded, plain, categories = [], [], {}
     # Categorical columns share one global `Categories`: listed once per
     # distinct dtype (equal dtypes have equal categories).
-    listed: dict[Any, list[str | None]] = {}
+    listed: dict[Any, Categories] = {}
     for name in keep:
         dtype = schema[name]
         if isinstance(dtype, (pl.Categorical, pl.Enum)):
