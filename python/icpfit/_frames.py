@@ -84,7 +84,7 @@ def pandas_to_arrow(df: Any) -> Any:
 #: A categorical column's categories as :func:`for_scoring` gives them: a
 #: list (code i -> entry i, ``None`` for a code not in use), or a polars
 #: ``Categories`` the binding indexes by the codes in use.
-Categories = Union[list[Union[str, None]], Any]
+ColumnCategories = Union[list[Union[str, None]], Any]
 
 
 def _frame_library(frame: Any) -> str | None:
@@ -116,21 +116,23 @@ def frame_names(frame: Any) -> list[Any] | None:
 
 def for_scoring(
     frame: Any, keep: Sequence[str] | Callable[[list[str]], list[str]]
-) -> tuple[Any, dict[str, Categories], list[str]] | None:
+) -> tuple[Any, dict[str, ColumnCategories], list[str]] | None:
     """Columns ``keep`` of a pandas or polars frame, laid out so that scoring
     can read them where they lie: an Arrow producer in which each
     categorical column is its integer codes (pandas' category codes, ``-1``
     missing; polars' physical codes), the categories of each such column
     (a list, code i -> entry i; or a polars ``Categories`` longer than
-    :data:`UNLISTED_FROM` entries, which the binding indexes by the codes in
-    use), and the names laid out, in the frame's order. Float columns pass as they
-    are (pandas' NaN stays NaN, no copy). ``None`` for any other input, or a
-    layout this does not know (the caller then converts the frame as usual).
+    :data:`UNLISTED_FROM` entries, which the binding indexes by the codes
+    in use), and the names laid out, in the frame's order. Float columns
+    pass as they are (pandas' NaN stays NaN, no copy). ``None`` for any
+    other input, or a layout this does not know (the caller then converts
+    the frame as usual); so is a named pandas index that is also a column
+    (ambiguous: the conversion says so).
 
     ``keep`` is the names, or a function choosing them from the frame's
-    names (:func:`frame_names`): the binding passes one, so that a call
-    reads the frame's names once (each call into pandas or polars costs
-    more than its work, measured, on caches the scoring before it emptied).
+    names (:func:`frame_names`). The binding passes a function, so that
+    one call reads the names once: right after a scoring the caches are
+    cold, and each call into pandas or polars costs far more than its work.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"sector": pd.Categorical(["a", None, "b"]), "x": [1.0, None, 3.0]})
@@ -155,7 +157,7 @@ def for_scoring(
     return None if laid is None else (*laid, kept)
 
 
-def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Categories]] | None:
+def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, ColumnCategories]] | None:
     pa = require("pyarrow", "scoring a pandas DataFrame", "pandas")
     pd = require("pandas", "scoring a pandas DataFrame", "pandas")
     if all(n is not None for n in df.index.names):
@@ -190,14 +192,14 @@ def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Catego
 UNLISTED_FROM = 4096
 
 
-def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Categories]] | None:
+def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, ColumnCategories]] | None:
     pl = require("polars", "scoring a polars DataFrame", "polars")
     # `columns` and `dtypes` cost half of `schema` (which builds a Schema).
     schema = dict(zip(df.columns, df.dtypes))
     coded, plain, categories = [], [], {}
     # Categorical columns share one global `Categories`: listed once per
     # distinct dtype (equal dtypes have equal categories).
-    listed: dict[Any, Categories] = {}
+    listed: dict[Any, ColumnCategories] = {}
     for name in keep:
         dtype = schema[name]
         if isinstance(dtype, (pl.Categorical, pl.Enum)):
