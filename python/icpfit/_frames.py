@@ -224,6 +224,11 @@ def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Column
             categories[name] = listed[dtype]
         else:
             plain.append(name)
+    if not coded:
+        # Nothing to recode: the frame's own columns, without the expression
+        # engine (a `select` costs 0.4 ms right after a scoring, measured;
+        # picking columns by name 0.15 ms, the frame itself nothing).
+        return (df if plain == list(schema) else df[plain]), categories
     # Two expressions, not one per column: a select's cost grows with its
     # expressions (measured 0.60 vs 0.74 ms for 20 columns).
     return df.select(pl.col(plain), pl.col(coded).to_physical()), categories

@@ -248,6 +248,17 @@ def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None
     _, _, names = _frames.for_scoring(indexed, lambda ns: seen.append(ns) or ["account_id", "x"])
     assert seen == [["x", "c", "n", "account_id"]] and names == ["x", "account_id"]
     assert _frames.for_scoring(df, ["x", "nope"]) is None
+    # A polars frame with nothing to recode is passed as it is (or its
+    # columns picked by name), and scores as its table.
+    floats = pl.DataFrame({"x": [1.0, None, 3.0], "n": [1, 2, None], "s": ["a", "b", None]})
+    whole, no_categories, all_names = _frames.for_scoring(floats, ["x", "n", "s"])
+    assert whole is floats and no_categories == {} and all_names == ["x", "n", "s"]
+    picked, _, _ = _frames.for_scoring(floats, ["s", "x"])
+    assert picked.columns == ["x", "s"]
+    icp = icpfit.Icp.from_dict(
+        {"name": "f", "version": "1", "secondary": [{"name": "x", "column": "x", "range": {"min": 2}, "points": 5}], "tiers": {"a": 5, "b": 3, "c": 1}}
+    )
+    assert icp.score(floats).points.tolist() == icp.score(icpfit.Table.from_arrow(floats)).points.tolist() == [0.0, 0.0, 5.0]
     # A named index that is also a column is ambiguous: converted as usual.
     assert _frames.for_scoring(df.set_index(pd.Index([1, 2, 3], name="x")), ["x"]) is None
 
