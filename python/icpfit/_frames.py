@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "for_scoring",
-    "frame_names",
     "pandas_to_arrow",
     "require",
     "to_arrow",
@@ -95,23 +94,20 @@ def _frame_library(frame: Any) -> str | None:
     return None
 
 
-def frame_names(frame: Any) -> list[Any] | None:
-    """The column names of a pandas or polars DataFrame as converting it
-    gives them: a pandas frame's named index is a column, the last (as in
-    :func:`pandas_to_arrow`). ``None`` for anything else (a LazyFrame's
-    names are not resolved).
+def _names(frame: Any, library: str) -> tuple[list[Any], bool]:
+    """The column names of a pandas or polars DataFrame (``library``) as
+    converting it gives them, and whether they end with a pandas frame's
+    named index, which is a column, the last (as in :func:`pandas_to_arrow`).
 
     >>> import pandas as pd
-    >>> frame_names(pd.DataFrame({"x": [1.0]}, index=pd.Index(["a1"], name="account_id")))
-    ['x', 'account_id']
+    >>> _names(pd.DataFrame({"x": [1.0]}, index=pd.Index(["a1"], name="account_id")), "pandas")
+    (['x', 'account_id'], True)
     """
-    library = _frame_library(frame)
     if library == "pandas":
-        index = [n for n in frame.index.names] if all(n is not None for n in frame.index.names) else []
-        return list(frame.columns) + index
-    if library == "polars":
-        return list(frame.columns)
-    return None
+        index = list(frame.index.names)
+        indexed = all(n is not None for n in index)
+        return list(frame.columns) + (index if indexed else []), indexed
+    return list(frame.columns), False
 
 
 def for_scoring(
@@ -130,7 +126,7 @@ def for_scoring(
     (ambiguous: the conversion says so).
 
     ``keep`` is the names, or a function choosing them from the frame's
-    names (:func:`frame_names`). The binding passes a function, so that
+    names (:func:`_names`). The binding passes a function, so that
     one call reads the names once: right after a scoring the caches are
     cold, and each call into pandas or polars costs far more than its work.
 
@@ -143,25 +139,25 @@ def for_scoring(
     library = _frame_library(frame)
     if library is None:
         return None
-    names = frame_names(frame)
-    if names is None or any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
+    names, indexed = _names(frame, library)
+    if any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
         return None
     wanted = set(keep(names) if callable(keep) else keep)
     if not wanted <= set(names):
         return None
     kept = [n for n in names if n in wanted]
     if library == "pandas":
-        laid = _pandas_for_scoring(frame, kept)
+        laid = _pandas_for_scoring(frame.reset_index() if indexed else frame, kept)
     else:
-        laid = _polars_for_scoring(frame, kept)
+        laid = _polars_for_scoring(frame, names, kept)
     return None if laid is None else (*laid, kept)
 
 
 def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, ColumnCategories]] | None:
+    """``df``'s columns ``keep`` laid out (a named index already a column:
+    the ids, usually)."""
     pa = require("pyarrow", "scoring a pandas DataFrame", "pandas")
     pd = require("pandas", "scoring a pandas DataFrame", "pandas")
-    if all(n is not None for n in df.index.names):
-        df = df.reset_index()  # a named index is a column (the ids, usually)
     np = require("numpy", "scoring a pandas DataFrame", "pandas")
     wanted = set(keep)
     columns, categories = {}, {}
@@ -192,13 +188,15 @@ def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Column
 UNLISTED_FROM = 4096
 
 
-def _polars_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, ColumnCategories]] | None:
+def _polars_for_scoring(df: Any, names: list[str], keep: list[str]) -> tuple[Any, dict[str, ColumnCategories]] | None:
+    """``df``'s columns ``keep`` laid out; ``names``: all its columns."""
     pl = require("polars", "scoring a polars DataFrame", "polars")
-    # `columns` and `dtypes` cost half of `schema` (which builds a Schema).
-    schema = dict(zip(df.columns, df.dtypes))
+    # `dtypes` with the names: half the cost of `schema` (which builds a Schema).
+    schema = dict(zip(names, df.dtypes))
     coded, plain, categories = [], [], {}
-    # Categorical columns share one global `Categories`: listed once per
-    # distinct dtype (equal dtypes have equal categories).
+    # Categorical columns share one `Categories` (the global one, unless
+    # given another): listed, or passed unlisted, once per distinct dtype
+    # (equal dtypes have equal categories).
     listed: dict[Any, ColumnCategories] = {}
     for name in keep:
         dtype = schema[name]

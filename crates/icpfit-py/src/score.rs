@@ -8,8 +8,8 @@ use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
 use crate::table::{
-    Prepared, PyTable, arrow_err, coded_frame, detached, frames_call, html_escape,
-    look_up_unlisted, stream_capsule,
+    Prepared, PyTable, arrow_err, coded_frame, detached, frames_call, html_escape, import_laid_out,
+    stream_capsule,
 };
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{
@@ -27,7 +27,6 @@ use numpy::{PyArray1, PyArrayMethods};
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
-use pyo3_arrow::input::AnyRecordBatch;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -672,9 +671,7 @@ fn score_frame(
     if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
         return Ok(None);
     }
-    let input: AnyRecordBatch = source.extract()?;
-    let (batches, schema) = input.into_table()?.into_inner();
-    look_up_unlisted(&unlisted, &mut categories, &schema, &batches)?;
+    let (batches, schema) = import_laid_out(&source, &mut categories, &unlisted)?;
     let Some(keep) = projection(&schema, wanted, &overrides) else {
         return Ok(None);
     };

@@ -534,13 +534,27 @@ pub(crate) struct Unlisted<'py> {
     source: Bound<'py, PyAny>,
 }
 
+/// The record batches of a frame laid out by [`coded_frame`] (or of any
+/// Arrow producer), each [`Unlisted`] list of `categories` filled from the
+/// codes they hold.
+pub(crate) fn import_laid_out(
+    frame: &Bound<'_, PyAny>,
+    categories: &mut Categories,
+    unlisted: &[Unlisted<'_>],
+) -> PyResult<(Vec<RecordBatch>, arrow_schema::SchemaRef)> {
+    let input: AnyRecordBatch = frame.extract()?;
+    let (batches, schema) = input.into_table()?.into_inner();
+    look_up_unlisted(unlisted, categories, &schema, &batches)?;
+    Ok((batches, schema))
+}
+
 /// Fills each [`Unlisted`] list of `categories` with the entries its
 /// columns use in `batches` (unsigned codes; nulls are not looked at), the
 /// others `None` (not in use): a frame of 1,000 rows scored in 68 ms once
 /// the process held 200,000 polars categories, 19 ms of which listing them
 /// and most of the rest leveling them. Codes of another type, or codes
 /// using a third of the list or more: the whole list is read.
-pub(crate) fn look_up_unlisted(
+fn look_up_unlisted(
     unlisted: &[Unlisted<'_>],
     categories: &mut Categories,
     schema: &Schema,
@@ -650,9 +664,7 @@ fn coded_frame_to_table(
     order: &[String],
     overrides: &Overrides,
 ) -> PyResult<Option<AccountTable>> {
-    let input: AnyRecordBatch = frame.extract()?;
-    let (batches, schema) = input.into_table()?.into_inner();
-    look_up_unlisted(unlisted, categories, &schema, &batches)?;
+    let (batches, schema) = import_laid_out(frame, categories, unlisted)?;
     let categories = &*categories;
     let Some(columns) = order
         .iter()
