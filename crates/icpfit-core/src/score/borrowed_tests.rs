@@ -694,3 +694,49 @@ fn columns_sharing_a_dictionary_share_its_levels_in_the_shape_and_conversion() {
     assert!(std::ptr::eq(converted.levels(), d.levels()));
     assert_eq!(converted.codes(), [2, 2]);
 }
+
+/// The 32-bit slot the kernel uses for tables of up to 2^31 slots is the
+/// 64-bit one, for every key width, at the edges: negative keys, keys at
+/// and past the table's end, keys that do not fit in 32 bits.
+#[test]
+fn narrow_slots_are_the_wide_ones() {
+    use super::borrowed::Key;
+    fn check<K: Key + std::fmt::Debug>(keys: &[K]) {
+        for n in [
+            0u32,
+            1,
+            62,
+            63,
+            64,
+            255,
+            65_535,
+            i32::MAX as u32 - 1,
+            i32::MAX as u32,
+        ] {
+            for &k in keys {
+                assert_eq!(k.slot_narrow(n), k.slot(n as usize), "key {k:?}, n {n}");
+            }
+        }
+    }
+    check(&[0u8, 1, 62, 63, 64, 254, 255]);
+    check(&[0u16, 1, 63, 255, 256, 65_534, 65_535]);
+    check(&[0u32, 1, 63, 1 << 31, (1 << 31) - 1, u32::MAX - 1, u32::MAX]);
+    check(&[0u64, 1, 63, 1 << 31, 1 << 32, (1 << 32) + 1, u64::MAX]);
+    check(&[i8::MIN, -1, 0, 1, 63, i8::MAX]);
+    check(&[i16::MIN, -1, 0, 1, 63, 255, i16::MAX]);
+    check(&[i32::MIN, -1, 0, 1, 63, i32::MAX - 1, i32::MAX]);
+    check(&[
+        i64::MIN,
+        -(1 << 32),
+        -1,
+        0,
+        1,
+        63,
+        1 << 31,
+        1 << 32,
+        i64::MAX,
+    ]);
+    // A negative key is the missing slot, never an entry.
+    assert_eq!((-1i32).slot_narrow(5), 5);
+    assert_eq!((-1i8).slot_narrow(i32::MAX as u32), i32::MAX as usize);
+}

@@ -945,32 +945,50 @@ fn key_loop<K: Key, const P: bool>(
     };
     let n = table.len() - 1;
     let table = &table[..=n];
+    // Tables of up to 2^31 slots (all, in practice) are indexed in 32 bits.
+    match u32::try_from(n) {
+        Ok(n32) if n32 <= i32::MAX as u32 => {
+            lookups::<K, P>(keys, table, |k| k.slot_narrow(n32), p, points, bits)
+        }
+        _ => lookups::<K, P>(keys, table, |k| k.slot(n), p, points, bits),
+    }
+}
+
+/// `bits[i] |= table[slot(keys[i])]`, and the points when `P`.
+#[inline(always)]
+fn lookups<K: Key, const P: bool>(
+    keys: &[K],
+    table: &[u8],
+    slot: impl Fn(K) -> usize,
+    p: f64,
+    points: &mut [f64],
+    bits: &mut [u8],
+) {
     if P {
         for ((&k, pt), b) in keys.iter().zip(points.iter_mut()).zip(bits.iter_mut()) {
-            let h = table[k.slot(n)];
+            let h = table[slot(k)];
             *pt += if h != 0 { p } else { 0.0 };
             *b |= h;
         }
     } else {
-        or_lookups(keys, table, bits);
+        or_lookups(keys, table, slot, bits);
     }
 }
 
-/// `bits[i] |= table[keys[i].slot(n)]` (`n` the table's last slot), 32 rows
+/// `bits[i] |= table[slot(keys[i])]`, 32 rows
 /// at a time: the lookups are scalar loads into a local array, OR-ed into
 /// the rows as one vector. Written row by row, unsigned keys compiled to a
 /// byte read-modify-write per row (measured: a quarter of the time of a
 /// 20-criterion ICP with eight category tests).
 #[inline(always)]
-fn or_lookups<K: Key>(keys: &[K], table: &[u8], bits: &mut [u8]) {
+fn or_lookups<K: Key>(keys: &[K], table: &[u8], slot: impl Fn(K) -> usize, bits: &mut [u8]) {
     const LANES: usize = 32;
-    let n = table.len() - 1;
     let mut key_chunks = keys.chunks_exact(LANES);
     let mut bit_chunks = bits.chunks_exact_mut(LANES);
     for (k, b) in (&mut key_chunks).zip(&mut bit_chunks) {
         let mut got = [0u8; LANES];
         for (g, &key) in got.iter_mut().zip(k) {
-            *g = table[key.slot(n)];
+            *g = table[slot(key)];
         }
         for (x, g) in b.iter_mut().zip(got) {
             *x |= g;
@@ -981,7 +999,7 @@ fn or_lookups<K: Key>(keys: &[K], table: &[u8], bits: &mut [u8]) {
         .iter()
         .zip(bit_chunks.into_remainder())
     {
-        *x |= table[key.slot(n)];
+        *x |= table[slot(key)];
     }
 }
 
