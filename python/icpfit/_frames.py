@@ -81,7 +81,8 @@ def pandas_to_arrow(df: Any) -> Any:
 
 
 #: A categorical column's categories as :func:`for_scoring` gives them: a
-#: list (code i -> entry i, ``None`` for a code not in use), or a polars
+#: list (code i -> entry i, ``None`` for a code not in use), an Arrow array
+#: of strings (pandas' ``str`` categories, as they are stored), or a polars
 #: ``Categories`` the binding indexes by the codes in use.
 ColumnCategories = Union[list[Union[str, None]], Any]
 
@@ -133,8 +134,8 @@ def for_scoring(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"sector": pd.Categorical(["a", None, "b"]), "x": [1.0, None, 3.0]})
     >>> data, categories, names = for_scoring(df, ["sector", "x"])
-    >>> data.column("sector").to_pylist(), categories, names
-    ([0, -1, 1], {'sector': ['a', 'b']}, ['sector', 'x'])
+    >>> data.column("sector").to_pylist(), categories["sector"].to_pylist(), names
+    ([0, -1, 1], ['a', 'b'], ['sector', 'x'])
     """
     library = _frame_library(frame)
     if library is None:
@@ -167,14 +168,21 @@ def _pandas_for_scoring(df: Any, keep: list[str]) -> tuple[Any, dict[str, Column
             continue
         dtype = column.dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            # `tolist()`: iterating an Arrow-backed index is 7x slower.
-            levels = dtype.categories.tolist()
-            if not all(isinstance(v, str) for v in levels):
-                return None
+            stored = dtype.categories.array
+            if isinstance(stored, pd.arrays.ArrowStringArray):
+                # Strings stored in Arrow (pandas' `str` dtype) pass as they
+                # are: 8 columns' lists cost 0.15 ms to build right after a
+                # scoring, their Arrow arrays 0.03 ms.
+                categories[name] = stored.__arrow_array__()
+            else:
+                # `tolist()`: iterating an index is 7x slower.
+                levels = dtype.categories.tolist()
+                if not all(isinstance(v, str) for v in levels):
+                    return None
+                categories[name] = levels
             # `.array.codes`: the codes array itself (`.cat.codes` builds a
             # Series, ten times slower).
             columns[name] = pa.array(column.array.codes)
-            categories[name] = levels
         elif dtype == np.float64:
             columns[name] = pa.array(column.to_numpy())
         else:

@@ -110,6 +110,10 @@ def frames(t: pa.Table) -> dict[str, Any]:
             pl.col("sector").cast(pl.String).cast(pl.Categorical(LONG)),
         ),
         "pandas via arrow": pa.Table.from_pandas(pdf),
+        # Categories stored as Python strings (object), not in Arrow (`str`).
+        "pandas object categories": pdf.astype(
+            {c: pd.CategoricalDtype(pd.Index(pdf[c].cat.categories.tolist(), dtype=object)) for c in ("sector", "region")}
+        ),
     }
 
 
@@ -231,7 +235,11 @@ def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None
     df = pd.DataFrame({"x": [1.0, np.nan, 3.0], "c": pd.Categorical(["a", None, "b"]), "n": [1, 2, 3]})
     data, categories, names = _frames.for_scoring(df, ["x", "c", "n"])
     assert names == ["x", "c", "n"]
-    assert categories == {"c": ["a", "b"]}
+    # `str` categories pass as the Arrow array pandas stores them in;
+    # object ones as a list.
+    assert isinstance(categories["c"], pa.ChunkedArray) and categories["c"].to_pylist() == ["a", "b"]
+    as_object = df.astype({"c": pd.CategoricalDtype(pd.Index(["a", "b"], dtype=object))})
+    assert _frames.for_scoring(as_object, ["c"])[1] == {"c": ["a", "b"]}  # type: ignore[index]
     assert data.column("c").to_pylist() == [0, -1, 1]
     assert np.isnan(data.column("x").to_pylist()[1])  # NaN kept, not a null
     assert data.column("x").chunk(0).buffers()[1].address == df["x"].to_numpy().ctypes.data
@@ -340,3 +348,19 @@ def test_frames_convert_by_their_codes_as_through_arrow() -> None:
         rank_got = icpfit.rank(cases[0], "won")
         rank_want = icpfit.rank(via_arrow[0], "won")
         assert rank_got.attributes == rank_want.attributes, name
+
+
+def test_categories_that_are_not_strings_are_a_schema_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from icpfit import _frames
+
+    df = pd.DataFrame({"account_id": ["a", "b"], "sector": pd.Categorical(["x", "y"])})
+    icp = icpfit.Icp.from_dict({"name": "t", "version": "1", "secondary": [{"name": "s", "column": "sector", "in": ["x"]}]})
+    laid_out = _frames.for_scoring
+
+    def numbers_for_categories(frame: Any, keep: Any) -> Any:
+        data, categories, names = laid_out(frame, keep)
+        return data, {"sector": pa.chunked_array([[1, 2]])}, names
+
+    monkeypatch.setattr(_frames, "for_scoring", numbers_for_categories)
+    with pytest.raises(icpfit.SchemaError, match="sector \\(its categories\\)"):
+        icp.score(df)

@@ -378,7 +378,7 @@ fn dictionary_keys<'a>(a: &'a dyn Array, key: &DataType) -> Option<(Keys<'a>, Bi
 }
 
 /// A string array's values (`None` for nulls).
-fn strings(a: &dyn Array) -> Option<Vec<Option<&str>>> {
+pub(crate) fn strings(a: &dyn Array) -> Option<Vec<Option<&str>>> {
     Some(match a.data_type() {
         DataType::Utf8 => a.as_string::<i32>().iter().collect(),
         DataType::LargeUtf8 => a.as_string::<i64>().iter().collect(),

@@ -2,7 +2,7 @@
 
 use crate::arrow_in::{Overrides, projection, table_from_batches, table_from_coded_batches};
 use crate::arrow_out::{summary_to_batch, table_to_batch};
-use crate::borrow_in::{Categories, ListId};
+use crate::borrow_in::{Categories, ListId, strings};
 use crate::error::{BindResult, PyIcpfitErr, guard, warn};
 use crate::names;
 use crate::numpy_in::table_from_mapping;
@@ -19,7 +19,7 @@ use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyCapsule, PyDict, PyList, PyMapping, PyString, PyType};
 use pyo3_arrow::ffi::{ArrayIterator, to_stream_pycapsule};
-use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -501,6 +501,8 @@ pub(crate) fn coded_frame<'py>(
             None => {
                 let i = if list.is_instance_of::<PyList>() {
                     categories.add_list(list.extract()?)
+                } else if list.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))? {
+                    categories.add_list(arrow_entries(&name.extract::<String>()?, list.extract()?)?)
                 } else {
                     let i = categories.add_list(Vec::new());
                     unlisted.push(Unlisted {
@@ -521,6 +523,22 @@ pub(crate) fn coded_frame<'py>(
         order,
         unlisted,
     })
+}
+
+/// The entries of a category list given as an Arrow array of strings
+/// (pandas' `str` categories, stored in Arrow), for column `column`.
+fn arrow_entries(column: &str, list: AnyArray) -> PyResult<Vec<Option<String>>> {
+    let chunked = list.into_chunked_array()?;
+    let unsupported = || PyIcpfitErr::UnsupportedArrowType {
+        column: format!("{column} (its categories)"),
+        data_type: chunked.data_type().to_string(),
+    };
+    let mut entries = Vec::new();
+    for chunk in chunked.chunks() {
+        let values = strings(chunk.as_ref()).ok_or_else(unsupported)?;
+        entries.extend(values.into_iter().map(|v| v.map(str::to_owned)));
+    }
+    Ok(entries)
 }
 
 /// A category list passed unlisted (`icpfit._frames.for_scoring`: a polars
