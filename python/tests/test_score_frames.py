@@ -312,7 +312,8 @@ def test_frames_convert_by_their_codes_as_through_arrow() -> None:
     (``for_scoring``'s layout): the table is the one converting the frame's
     Arrow export gives — kinds, roles, levels, values, column order —
     including categories that hold ids, joined tags or ISO dates, declared
-    but unused categories, nulls, and a named pandas index."""
+    but unused categories, nulls, and a named pandas index (of one or two
+    levels)."""
     t = table()
     rng = np.random.default_rng(5)
     strings = {
@@ -330,7 +331,7 @@ def test_frames_convert_by_their_codes_as_through_arrow() -> None:
         if isinstance(frame, pd.DataFrame):
             frame = frame.assign(**extra)
             frame["account_id"] = frame["account_id"].astype("category")
-            cases = [frame, frame.set_index("account_id")]
+            cases = [frame, frame.set_index("account_id"), frame.set_index(["account_id", "region"])]
             via_arrow = [icpfit._frames.pandas_to_arrow(f) for f in cases]
         else:
             frame = frame.with_columns(
