@@ -133,7 +133,8 @@ def report_split(native: tuple[float, float], timings: dict[str, tuple[float, fl
     print(f"\n  split: a fixed cost per call + a per-row cost (native: {fixed0 * 1e3:.2f} ms + {(t0 - fixed0) * 1e3:.1f} ms)")
     print(f"  {'input':<22} {'fixed':>9} {'per-row ratio':>14} {'rows for 1.2x':>14}")
     for name, (fixed, t) in timings.items():
-        per_row = (t - fixed) / (t0 - fixed0)
+        # Tiny frames (a smoke run) may leave no per-row time to divide by.
+        per_row = (t - fixed) / (t0 - fixed0) if t0 > fixed0 else float("nan")
         # t(n) / t0(n) <= 1.2 once the fixed costs are paid by the rows.
         slack = 1.2 * (t0 - fixed0) - (t - fixed)
         need = (fixed - 1.2 * fixed0) / slack * rows if slack > 0 else float("inf")
