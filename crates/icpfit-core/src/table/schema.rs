@@ -264,9 +264,16 @@ fn normalized(name: &str) -> String {
     name.trim().to_lowercase().replace([' ', '-', '.'], "_")
 }
 
+/// Whether `name` is one of `words`, or starts with `word_` or ends with
+/// `_word` (without building those strings: this runs for every column and
+/// word on every call that reads a frame).
 fn matches_any(name: &str, words: &[&str]) -> bool {
     words.iter().any(|w| {
-        name == *w || name.starts_with(&format!("{w}_")) || name.ends_with(&format!("_{w}"))
+        name == *w
+            || name
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with('_'))
+            || name.strip_suffix(w).is_some_and(|rest| rest.ends_with('_'))
     })
 }
 
@@ -438,6 +445,22 @@ mod tests {
         assert_eq!(default_dimension("lead_source"), Dimension::Behavioral);
         assert_eq!(default_dimension("funding_stage"), Dimension::Stage);
         assert_eq!(default_dimension("noise_1"), Dimension::Other);
+    }
+
+    proptest::proptest! {
+        /// A name matches a word exactly, as `word_…` or as `…_word`: the
+        /// definition, spelled with the strings it once built.
+        #[test]
+        fn names_match_words_as_defined(
+            name in "[a-c_]{0,6}",
+            words in proptest::collection::vec("[a-c_]{0,3}", 0..4),
+        ) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let defined = words.iter().any(|w| {
+                name == *w || name.starts_with(&format!("{w}_")) || name.ends_with(&format!("_{w}"))
+            });
+            proptest::prop_assert_eq!(matches_any(&name, &words), defined);
+        }
     }
 
     #[test]
