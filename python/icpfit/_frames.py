@@ -120,13 +120,13 @@ def for_scoring(
     frame: Any, keep: Sequence[str] | Callable[[list[str]], list[str]]
 ) -> tuple[Any, dict[str, ColumnCategories], list[str]] | None:
     """Columns ``keep`` of a pandas or polars frame, laid out so that scoring
-    can read them where they lie: an Arrow producer in which each
-    categorical column is its integer codes (pandas' category codes, ``-1``
-    missing; polars' physical codes), the categories of each such column
-    (a list, code i -> entry i; or a polars ``Categories`` longer than
-    :data:`UNLISTED_FROM` entries, which the binding indexes by the codes
-    in use), and the names laid out, in the frame's order. Float columns
-    pass as they are (pandas' NaN stays NaN, no copy). ``None`` for any
+    can read them where they lie: the columns (polars: an Arrow producer;
+    pandas: a dict of numpy arrays, or pyarrow arrays for what pyarrow
+    converts) in which each categorical column is its integer codes
+    (pandas' category codes, ``-1`` missing; polars' physical codes), the
+    categories of each such column (see :data:`ColumnCategories`), and the
+    names laid out, in the frame's order. Float columns pass as they are
+    (pandas' NaN stays NaN, no copy). ``None`` for any
     other input, or a layout this does not know (the caller then converts
     the frame as usual); so is a named pandas index that is also a column
     (ambiguous: the conversion says so).
@@ -139,7 +139,7 @@ def for_scoring(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"sector": pd.Categorical(["a", None, "b"]), "x": [1.0, None, 3.0]})
     >>> data, categories, names = for_scoring(df, ["sector", "x"])
-    >>> data.column("sector").to_pylist(), categories["sector"].to_pylist(), names
+    >>> data["sector"].tolist(), categories["sector"].to_pylist(), names
     ([0, -1, 1], ['a', 'b'], ['sector', 'x'])
     """
     library = _frame_library(frame)
@@ -186,12 +186,24 @@ def _pandas_for_scoring(
                 categories[name] = levels
             # `.array.codes`: the codes array itself (`.cat.codes` builds a
             # Series, ten times slower).
-            laid[name] = pa.array(column.array.codes)
+            laid[name] = column.array.codes
         elif dtype == np.float64:
-            laid[name] = pa.array(column.to_numpy())
+            laid[name] = column.values
         else:
-            laid[name] = pa.Array.from_pandas(column)
-    return pa.Table.from_arrays([laid[k] for k in keep], names=keep), categories
+            converted = pa.Array.from_pandas(column)
+            # pandas' `str` columns are stored in Arrow, in chunks.
+            if isinstance(converted, pa.ChunkedArray) and converted.num_chunks == 1:
+                converted = converted.chunk(0)
+            laid[name] = converted
+    columns = [laid[k] for k in keep]
+    if any(isinstance(c, pa.ChunkedArray) for c in columns):
+        # A column in several chunks, or none: a table, which Arrow lays
+        # out chunk by chunk (the numpy arrays sliced to match, not copied).
+        arrays = [pa.array(c) if isinstance(c, np.ndarray) else c for c in columns]
+        return pa.Table.from_arrays(arrays, names=keep), categories
+    # Numpy arrays as they are: the binding reads them without a copy
+    # (wrapping each in pyarrow, and the lot in a table, cost 0.15 ms).
+    return dict(zip(keep, columns)), categories
 
 
 #: Polars category lists longer than this are not listed whole by

@@ -8,7 +8,7 @@ its Arrow export gives."""
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -110,6 +110,9 @@ def frames(t: pa.Table) -> dict[str, Any]:
             pl.col("sector").cast(pl.String).cast(pl.Categorical(LONG)),
         ),
         "pandas via arrow": pa.Table.from_pandas(pdf),
+        # Strings in Arrow chunks (pandas' `str` after a concat): laid out
+        # as an Arrow table, chunk by chunk.
+        "pandas chunked strings": pd.concat([pdf.iloc[:1000], pdf.iloc[1000:]], ignore_index=True),
         # Categories stored as Python strings (object), not in Arrow (`str`).
         "pandas object categories": pdf.astype(
             {c: pd.CategoricalDtype(pd.Index(pdf[c].cat.categories.tolist(), dtype=object)) for c in ("sector", "region")}
@@ -240,9 +243,10 @@ def test_for_scoring_lays_out_pandas_and_polars_without_copying_floats() -> None
     assert isinstance(categories["c"], pa.ChunkedArray) and categories["c"].to_pylist() == ["a", "b"]
     as_object = df.astype({"c": pd.CategoricalDtype(pd.Index(["a", "b"], dtype=object))})
     assert _frames.for_scoring(as_object, ["c"])[1] == {"c": ["a", "b"]}  # type: ignore[index]
-    assert data.column("c").to_pylist() == [0, -1, 1]
-    assert np.isnan(data.column("x").to_pylist()[1])  # NaN kept, not a null
-    assert data.column("x").chunk(0).buffers()[1].address == df["x"].to_numpy().ctypes.data
+    assert data["c"].tolist() == [0, -1, 1]
+    assert np.isnan(data["x"][1])  # NaN kept, not a null
+    assert data["x"].ctypes.data == df["x"].to_numpy().ctypes.data  # not a copy
+    assert data["n"].to_pylist() == [1, 2, 3]  # what pyarrow converts, as an Arrow array
     # Non-string categories are not laid out (converted as usual instead).
     assert _frames.for_scoring(pd.DataFrame({"c": pd.Categorical([1, 2])}), ["c"]) is None
     assert _frames.for_scoring(pa.table({"x": [1.0]}), ["x"]) is None
@@ -365,3 +369,54 @@ def test_categories_that_are_not_strings_are_a_schema_error(monkeypatch: pytest.
     monkeypatch.setattr(_frames, "for_scoring", numbers_for_categories)
     with pytest.raises(icpfit.SchemaError, match="sector \\(its categories\\)"):
         icp.score(df)
+
+
+def test_pandas_arrays_are_read_as_they_lie_or_copied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pandas frame's float64 columns and category codes reach the binding
+    as numpy arrays (``for_scoring``), read where they lie when contiguous
+    and aligned, else copied: either way the scores are the conversion's;
+    an array of another shape is a SchemaError naming its column."""
+    from icpfit import _frames
+
+    icp = icpfit.Icp.from_dict(ICP)
+    t = table()
+    want = icp.score(icpfit.Table.from_arrow(t))
+    laid_out = _frames.for_scoring
+
+    def with_arr(make: Callable[[np.ndarray], np.ndarray]) -> Callable[[Any, Any], Any]:
+        def lay_out(frame: Any, keep: Any) -> Any:
+            data, categories, names = laid_out(frame, keep)
+            return {**data, "arr": make(data["arr"])}, categories, names
+
+        return lay_out
+
+    def strided(arr: np.ndarray) -> np.ndarray:
+        view = np.column_stack([arr, arr])[:, 1]
+        assert not view.flags.c_contiguous
+        return view
+
+    def misaligned(arr: np.ndarray) -> np.ndarray:
+        raw = np.zeros(len(arr) * 8 + 1, dtype=np.uint8)
+        moved = raw[1:].view(np.float64)  # one byte off: not aligned
+        moved[:] = arr
+        assert moved.ctypes.data % 8 != 0
+        return moved
+
+    for name, make in {"strided": strided, "misaligned": misaligned, "as is": lambda a: a}.items():
+        monkeypatch.setattr(_frames, "for_scoring", with_arr(make))
+        assert_same(icp.score(t.to_pandas()), want, name)
+    # No rows: nothing to lend (its string columns come in no chunks).
+    monkeypatch.setattr(_frames, "for_scoring", laid_out)
+    empty = t.slice(0, 0)
+    for data in (empty.to_pandas(), icpfit.Table.from_arrow(empty)):
+        # Without values, the tags column is no tag set: the same error.
+        with pytest.raises(icpfit.IcpError, match="`stack` is categorical"):
+            icp.score(data)  # type: ignore[arg-type]
+    # No string columns: the empty arrays are lent (the dict layout).
+    no_strings = pd.DataFrame({"employees": np.array([], dtype=np.float64), "sector": pd.Categorical([])})
+    assert isinstance(laid_out(no_strings, ["employees", "sector"])[0], dict)  # type: ignore[index]
+    small = icpfit.Icp.from_dict({**ICP, "secondary": [], "negative": []})
+    assert len(small.score(no_strings).points) == 0
+    monkeypatch.setattr(_frames, "for_scoring", with_arr(lambda a: a.reshape(-1, 1)))
+    with pytest.raises(icpfit.SchemaError, match="column `arr`.*numpy float64 of 2 dimensions"):
+        icp.score(t.to_pandas())

@@ -25,6 +25,7 @@ pub mod error;
 pub mod icp;
 pub mod names;
 mod numpy_in;
+mod numpy_lent;
 pub mod rank;
 pub mod review;
 pub mod score;

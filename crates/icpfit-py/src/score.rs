@@ -666,11 +666,13 @@ fn score_frame(
         } => (frame, categories, unlisted),
         // A layout `for_scoring` does not know: converted as usual.
         Prepared::Unknown => return Ok(None),
-        Prepared::Other => (data.clone(), Categories::default(), Vec::new()),
+        Prepared::Other
+            if data.hasattr("__arrow_c_stream__")? || data.hasattr("__arrow_c_array__")? =>
+        {
+            (data.clone(), Categories::default(), Vec::new())
+        }
+        Prepared::Other => return Ok(None),
     };
-    if !(source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?) {
-        return Ok(None);
-    }
     let (batches, schema) = import_laid_out(&source, &mut categories, &unlisted)?;
     let Some(keep) = projection(&schema, wanted, &overrides) else {
         return Ok(None);

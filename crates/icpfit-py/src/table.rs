@@ -440,8 +440,10 @@ pub(crate) fn frame_to_table(
 /// What [`coded_frame`] makes of an object.
 pub(crate) enum Prepared<'py> {
     /// A pandas or polars frame laid out by `icpfit._frames.for_scoring`:
-    /// an Arrow producer of its columns `order` (in any order), category
-    /// columns as integer codes, and the categories of each such column.
+    /// its columns `order` (in any order; polars: an Arrow producer,
+    /// pandas: a dict of numpy or Arrow arrays, see [`crate::numpy_lent`]),
+    /// category columns as integer codes, and the categories of each such
+    /// column.
     Coded {
         frame: Bound<'py, PyAny>,
         categories: Categories,
@@ -553,15 +555,20 @@ pub(crate) struct Unlisted<'py> {
 }
 
 /// The record batches of a frame laid out by [`coded_frame`] (or of any
-/// Arrow producer), each [`Unlisted`] list of `categories` filled from the
-/// codes they hold.
+/// Arrow producer; a dict of arrays is a pandas layout), each [`Unlisted`]
+/// list of `categories` filled from the codes they hold.
 pub(crate) fn import_laid_out(
     frame: &Bound<'_, PyAny>,
     categories: &mut Categories,
     unlisted: &[Unlisted<'_>],
 ) -> PyResult<(Vec<RecordBatch>, arrow_schema::SchemaRef)> {
-    let input: AnyRecordBatch = frame.extract()?;
-    let (batches, schema) = input.into_table()?.into_inner();
+    let (batches, schema) = match frame.cast::<PyDict>() {
+        Ok(columns) => crate::numpy_lent::lent_batch(columns)?,
+        Err(_) => frame
+            .extract::<AnyRecordBatch>()?
+            .into_table()?
+            .into_inner(),
+    };
     look_up_unlisted(unlisted, categories, &schema, &batches)?;
     Ok((batches, schema))
 }
