@@ -110,6 +110,9 @@ def frames(t: pa.Table) -> dict[str, Any]:
             pl.col("sector").cast(pl.String).cast(pl.Categorical(LONG)),
         ),
         "pandas via arrow": pa.Table.from_pandas(pdf),
+        # Ids as categories: the rows are labelled by the ids, not codes.
+        "pandas category ids": pdf.astype({"account_id": "category"}),
+        "polars categorical ids": pl.from_arrow(t).with_columns(pl.col("account_id").cast(pl.Categorical)),
         # Strings in Arrow chunks (pandas' `str` after a concat): laid out
         # as an Arrow table, chunk by chunk.
         "pandas chunked strings": pd.concat([pdf.iloc[:1000], pdf.iloc[1000:]], ignore_index=True),
@@ -420,3 +423,18 @@ def test_pandas_arrays_are_read_as_they_lie_or_copied(monkeypatch: pytest.Monkey
     monkeypatch.setattr(_frames, "for_scoring", with_arr(lambda a: a.reshape(-1, 1)))
     with pytest.raises(icpfit.SchemaError, match="column `arr`.*numpy float64 of 2 dimensions"):
         icp.score(t.to_pandas())
+
+
+def test_scores_keep_the_lent_ids_alive() -> None:
+    """A pandas frame's category ids are lent to the scores, which label
+    their rows with them once asked (after the frame is gone)."""
+    import gc
+
+    icp = icpfit.Icp.from_dict(ICP)
+    t = table()
+    frame = t.to_pandas().astype({"account_id": "category"})
+    scores = icp.score(frame)
+    del frame
+    gc.collect()
+    assert scores.to_arrow().column("account_id").to_pylist() == t.column("account_id").to_pylist()
+    assert scores.explain(3) == icp.score(t).explain(3)

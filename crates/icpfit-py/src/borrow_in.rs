@@ -76,6 +76,10 @@ impl Categories {
         }
         c
     }
+    /// List number `i` (code i → entry i).
+    pub(crate) fn list(&self, i: usize) -> &[Option<String>] {
+        &self.lists[i]
+    }
     /// The number of the list of column `name`, if any.
     pub(crate) fn list_of(&self, name: &str) -> Option<usize> {
         self.columns

@@ -3,7 +3,7 @@
 //! per-row results out as numpy arrays or Arrow.
 
 use crate::arrow_in::{Overrides, convert, is_id, projection, table_from_batches};
-use crate::borrow_in::{Categories, borrowed_table};
+use crate::borrow_in::{Categories, borrowed_table, coded_column};
 use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
@@ -699,6 +699,9 @@ fn score_frame(
         Some(f) if FrameIds::readable(f.data_type()) => Some(FrameIds {
             field: (**f).clone(),
             arrays: id_batches.iter().map(|b| b.column(0).clone()).collect(),
+            categories: categories
+                .list_of(f.name())
+                .map(|i| categories.list(i).to_vec()),
             table: std::sync::OnceLock::new(),
         }),
         // An id column of a type icpfit cannot read: converting it now
@@ -746,6 +749,9 @@ fn score_frame(
 struct FrameIds {
     field: Field,
     arrays: Vec<ArrayRef>,
+    /// The categories the ids' codes index, when the frame's id column is
+    /// categorical (laid out as codes): the ids are their entries.
+    categories: Option<Vec<Option<String>>>,
     table: std::sync::OnceLock<Option<AccountTable>>,
 }
 
@@ -764,7 +770,16 @@ impl FrameIds {
         self.table
             .get_or_init(|| {
                 let arrays: Vec<&ArrayRef> = self.arrays.iter().collect();
-                let column = convert(&self.field, &arrays, true).ok()?;
+                let column = match &self.categories {
+                    Some(list) => {
+                        let mut categories = Categories::default();
+                        let i = categories.add_list(list.clone());
+                        categories.add_column(self.field.name().clone(), i);
+                        let leveled = categories.dictionaries();
+                        coded_column(&self.field, &arrays, &leveled[0], true, None).ok()?
+                    }
+                    None => convert(&self.field, &arrays, true).ok()?,
+                };
                 let name = self.field.name();
                 let mut t = AccountTable::from_columns(vec![(name.clone(), column)]).ok()?;
                 t.set_role(name, Role::Id).ok()?;
