@@ -41,6 +41,8 @@ use icpfit_core::table::{
 };
 use icpfit_core::{Error, table::format_number};
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 /// Metadata key of a field's column kind.
@@ -664,6 +666,9 @@ impl<'a> Strs<'a> {
         match self {
             Self::Dict { array, values, .. }
                 if dictionary_codes(*array, values, interner, codes) => {}
+            Self::View(a) => view_codes(a, interner, codes),
+            Self::Utf8(a) => packed_codes(a, interner, codes),
+            Self::Large(a) => packed_codes(a, interner, codes),
             _ => codes.extend(
                 (0..self.len()).map(|i| self.get(i).map_or(MISSING_CODE, |v| interner.code(v))),
             ),
@@ -700,6 +705,89 @@ impl<'a> Strs<'a> {
                 values.get(*keys.get(i)?)
             }
         }
+    }
+}
+
+/// Appends the codes of a string-view array's rows (polars' `String`). A
+/// view of a string of up to 12 bytes holds the string itself (its length
+/// and bytes, zero-padded): such rows are looked up by their 16-byte view,
+/// a hash of two words and one comparison, instead of by their bytes.
+fn view_codes<'a>(a: &'a StringViewArray, interner: &mut Interner<'a>, codes: &mut Vec<u32>) {
+    let mut short: HashMap<u128, u32, BuildHasherDefault<ViewHasher>> = HashMap::default();
+    let views = a.views();
+    let nulls = a.nulls();
+    codes.extend(views.iter().enumerate().map(|(i, &view)| {
+        if nulls.is_some_and(|n| n.is_null(i)) {
+            return MISSING_CODE;
+        }
+        if view as u32 > 12 {
+            return interner.code(a.value(i));
+        }
+        *short
+            .entry(view)
+            .or_insert_with(|| interner.code(a.value(i)))
+    }));
+}
+
+/// Appends the codes of a string array's rows (offsets and bytes: pyarrow's
+/// utf8, pandas' `str`): strings of up to 15 bytes are looked up by their
+/// bytes and length packed in 16 bytes, as [`view_codes`] does.
+fn packed_codes<'a, O: arrow_array::OffsetSizeTrait>(
+    a: &'a arrow_array::GenericStringArray<O>,
+    interner: &mut Interner<'a>,
+    codes: &mut Vec<u32>,
+) {
+    let mut short: HashMap<u128, u32, BuildHasherDefault<ViewHasher>> = HashMap::default();
+    let offsets = a.value_offsets();
+    let bytes = a.value_data();
+    let nulls = a.nulls();
+    codes.extend(offsets.windows(2).enumerate().map(|(i, w)| {
+        if nulls.is_some_and(|n| n.is_null(i)) {
+            return MISSING_CODE;
+        }
+        let (start, end) = (w[0].as_usize(), w[1].as_usize());
+        let len = end - start;
+        if len > 15 {
+            return interner.code(a.value(i));
+        }
+        // 16 bytes from the string's start (past its end, when the buffer
+        // has them) masked to its length: no per-row copy call.
+        let word = match bytes.get(start..start + 16) {
+            Some(b) => u128::from_le_bytes(b.try_into().unwrap_or([0; 16])),
+            None => {
+                let mut buf = [0u8; 16];
+                buf[..len].copy_from_slice(&bytes[start..end]);
+                u128::from_le_bytes(buf)
+            }
+        };
+        let key = (word & ((1u128 << (8 * len)) - 1)) | ((len as u128) << 120);
+        *short
+            .entry(key)
+            .or_insert_with(|| interner.code(a.value(i)))
+    }));
+}
+
+/// A hash of a string view: both words mixed into every bit. (FxHash, whose
+/// low bits depend only on the low bits of its input, sent every short
+/// view of one length to the same buckets: 2x slower than no cache.)
+#[derive(Default)]
+struct ViewHasher(u64);
+
+impl std::hash::Hasher for ViewHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(16) {
+            let mut word = [0u8; 16];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u128(u128::from_le_bytes(word));
+        }
+    }
+    fn write_u128(&mut self, view: u128) {
+        let x = (view as u64) ^ ((view >> 64) as u64).rotate_left(32) ^ self.0;
+        let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 32);
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -1119,5 +1207,58 @@ mod tests {
             e.to_string(),
             "no column named `employes`; did you mean `employees`?"
         );
+    }
+
+    /// Strings of every length around the short-key limits (12 bytes for
+    /// views, 15 packed), empty, multibyte, null, and at a buffer's end
+    /// (a slice): each string array type converts them to the same column,
+    /// whose every row reads back as it was.
+    #[test]
+    fn short_string_keys_give_each_row_its_string() {
+        const PARTS: [&str; 6] = ["a", "b", "é", "xyz", "Zürich", "0"];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values: Vec<Option<String>> = Vec::new();
+        for _ in 0..3000 {
+            let r = next();
+            if r % 11 == 0 {
+                values.push(None);
+                continue;
+            }
+            let mut v = String::new();
+            let target = (r >> 8) % 21; // 0..=20 bytes, about
+            while v.len() < target as usize {
+                v.push_str(PARTS[(next() % PARTS.len() as u64) as usize]);
+            }
+            values.push(Some(v));
+        }
+        // Every length 0..=20 of one letter, so both limits are crossed.
+        values.extend((0..=20).map(|n| Some("q".repeat(n))));
+        let refs: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(refs.clone())),
+            Arc::new(LargeStringArray::from(refs.clone())),
+            Arc::new(StringViewArray::from(refs.clone())),
+        ];
+        for array in arrays {
+            let field = Field::new("s", array.data_type().clone(), true);
+            // Whole, and the last rows alone (strings at the buffer's end).
+            for (from, a) in [
+                (0, array.clone()),
+                (2990, array.slice(2990, array.len() - 2990)),
+            ] {
+                let Column::Categorical(c) = convert(&field, &[&a], false).unwrap() else {
+                    panic!("{}: not categorical", field.data_type());
+                };
+                for (i, want) in refs[from..].iter().enumerate() {
+                    assert_eq!(c.get(i), *want, "{} row {}", field.data_type(), from + i);
+                }
+            }
+        }
     }
 }
