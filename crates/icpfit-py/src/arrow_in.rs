@@ -713,7 +713,7 @@ impl<'a> Strs<'a> {
 /// and bytes, zero-padded): such rows are looked up by their 16-byte view,
 /// a hash of two words and one comparison, instead of by their bytes.
 fn view_codes<'a>(a: &'a StringViewArray, interner: &mut Interner<'a>, codes: &mut Vec<u32>) {
-    let mut short: HashMap<u128, u32, BuildHasherDefault<ViewHasher>> = HashMap::default();
+    let mut short = ShortKeys::default();
     let views = a.views();
     let nulls = a.nulls();
     codes.extend(views.iter().enumerate().map(|(i, &view)| {
@@ -723,9 +723,7 @@ fn view_codes<'a>(a: &'a StringViewArray, interner: &mut Interner<'a>, codes: &m
         if view as u32 > 12 {
             return interner.code(a.value(i));
         }
-        *short
-            .entry(view)
-            .or_insert_with(|| interner.code(a.value(i)))
+        short.code(view, || interner.code(a.value(i)))
     }));
 }
 
@@ -737,7 +735,7 @@ fn packed_codes<'a, O: arrow_array::OffsetSizeTrait>(
     interner: &mut Interner<'a>,
     codes: &mut Vec<u32>,
 ) {
-    let mut short: HashMap<u128, u32, BuildHasherDefault<ViewHasher>> = HashMap::default();
+    let mut short = ShortKeys::default();
     let offsets = a.value_offsets();
     let bytes = a.value_data();
     let nulls = a.nulls();
@@ -761,10 +759,49 @@ fn packed_codes<'a, O: arrow_array::OffsetSizeTrait>(
             }
         };
         let key = (word & ((1u128 << (8 * len)) - 1)) | ((len as u128) << 120);
-        *short
-            .entry(key)
-            .or_insert_with(|| interner.code(a.value(i)))
+        short.code(key, || interner.code(a.value(i)))
     }));
+}
+
+/// Codes by short key (a string of up to 15 bytes, with its length, in 16
+/// bytes): a direct-mapped cache of 256 keys in front of a map of all of
+/// them, the interner asked once per key. A column's few distinct values
+/// stay in the cache: one mix, one load and one comparison a row.
+struct ShortKeys {
+    /// `(key, code)` by the top byte of the key's hash; `u128::MAX` (a
+    /// length no short key has) when empty.
+    front: Box<[(u128, u32); 256]>,
+    all: HashMap<u128, u32, BuildHasherDefault<ViewHasher>>,
+}
+
+impl Default for ShortKeys {
+    fn default() -> Self {
+        Self {
+            front: Box::new([(u128::MAX, 0); 256]),
+            all: HashMap::default(),
+        }
+    }
+}
+
+impl ShortKeys {
+    #[inline]
+    fn code(&mut self, key: u128, intern: impl FnOnce() -> u32) -> u32 {
+        let slot = &mut self.front[(mix(key, 0) >> 56) as usize];
+        if slot.0 == key {
+            return slot.1;
+        }
+        let code = *self.all.entry(key).or_insert_with(intern);
+        *slot = (key, code);
+        code
+    }
+}
+
+/// Both words of a 16-byte key mixed into every bit of a 64-bit hash.
+#[inline]
+fn mix(key: u128, seed: u64) -> u64 {
+    let x = (key as u64) ^ ((key >> 64) as u64).rotate_left(32) ^ seed;
+    let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^ (h >> 32)
 }
 
 /// A hash of a string view: both words mixed into every bit. (FxHash, whose
@@ -782,9 +819,7 @@ impl std::hash::Hasher for ViewHasher {
         }
     }
     fn write_u128(&mut self, view: u128) {
-        let x = (view as u64) ^ ((view >> 64) as u64).rotate_left(32) ^ self.0;
-        let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 32);
+        self.0 = mix(view, self.0);
     }
     fn finish(&self) -> u64 {
         self.0
