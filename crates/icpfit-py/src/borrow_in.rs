@@ -34,7 +34,9 @@ use std::sync::Arc;
 /// by column name the index of its list.
 #[derive(Debug, Default)]
 pub struct Categories {
-    lists: Vec<Vec<Option<String>>>,
+    /// Shared, not copied, with what outlives the call (a scoring's row
+    /// labels, when the ids are categories: polars' list may be long).
+    lists: Vec<Arc<[Option<String>]>>,
     columns: Vec<(String, usize)>,
 }
 
@@ -50,14 +52,14 @@ impl Categories {
     }
     /// A list of categories (code i → entry i, `None` for a code not in
     /// use), for [`add_column`](Self::add_column).
-    pub fn add_list(&mut self, list: Vec<Option<String>>) -> ListId {
-        self.lists.push(list);
+    pub fn add_list(&mut self, list: impl Into<Arc<[Option<String>]>>) -> ListId {
+        self.lists.push(list.into());
         ListId(self.lists.len() - 1)
     }
     /// Replaces list `list` (made empty by [`add_list`](Self::add_list)
     /// while its entries were still to be looked up).
     pub fn set_list(&mut self, list: ListId, entries: Vec<Option<String>>) {
-        self.lists[list.0] = entries;
+        self.lists[list.0] = entries.into();
     }
     /// The columns whose codes index `list`.
     pub fn columns_of(&self, list: ListId) -> impl Iterator<Item = &str> {
@@ -77,8 +79,8 @@ impl Categories {
         c
     }
     /// List number `i` (code i → entry i).
-    pub(crate) fn list(&self, i: usize) -> &[Option<String>] {
-        &self.lists[i]
+    pub(crate) fn list(&self, i: usize) -> Arc<[Option<String>]> {
+        Arc::clone(&self.lists[i])
     }
     /// The number of the list of column `name`, if any.
     pub(crate) fn list_of(&self, name: &str) -> Option<usize> {

@@ -699,9 +699,7 @@ fn score_frame(
         Some(f) if FrameIds::readable(f.data_type()) => Some(FrameIds {
             field: (**f).clone(),
             arrays: id_batches.iter().map(|b| b.column(0).clone()).collect(),
-            categories: categories
-                .list_of(f.name())
-                .map(|i| categories.list(i).to_vec()),
+            categories: categories.list_of(f.name()).map(|i| categories.list(i)),
             table: std::sync::OnceLock::new(),
         }),
         // An id column of a type icpfit cannot read: converting it now
@@ -751,7 +749,7 @@ struct FrameIds {
     arrays: Vec<ArrayRef>,
     /// The categories the ids' codes index, when the frame's id column is
     /// categorical (laid out as codes): the ids are their entries.
-    categories: Option<Vec<Option<String>>>,
+    categories: Option<Arc<[Option<String>]>>,
     table: std::sync::OnceLock<Option<AccountTable>>,
 }
 
@@ -773,7 +771,7 @@ impl FrameIds {
                 let column = match &self.categories {
                     Some(list) => {
                         let mut categories = Categories::default();
-                        let i = categories.add_list(list.clone());
+                        let i = categories.add_list(Arc::clone(list));
                         categories.add_column(self.field.name().clone(), i);
                         let leveled = categories.dictionaries();
                         coded_column(&self.field, &arrays, &leveled[0], true, None).ok()?

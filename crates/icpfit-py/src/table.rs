@@ -502,7 +502,7 @@ pub(crate) fn coded_frame<'py>(
             Some(&(_, i)) => i,
             None => {
                 let i = if list.is_instance_of::<PyList>() {
-                    categories.add_list(list.extract()?)
+                    categories.add_list(list.extract::<Vec<Option<String>>>()?)
                 } else if list.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))? {
                     categories.add_list(arrow_entries(&name.extract::<String>()?, list.extract()?)?)
                 } else {
