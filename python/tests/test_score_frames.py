@@ -113,6 +113,11 @@ def frames(t: pa.Table) -> dict[str, Any]:
         # Ids as categories: the rows are labelled by the ids, not codes.
         "pandas category ids": pdf.astype({"account_id": "category"}),
         "polars categorical ids": pl.from_arrow(t).with_columns(pl.col("account_id").cast(pl.Categorical)),
+        # ... in a long list shared with the other categories (looked up
+        # only when a label is asked for).
+        "polars long categorical ids": pl.from_arrow(t).with_columns(
+            pl.col("account_id", "region", "stack").cast(pl.Categorical(LONG)),
+        ),
         # Strings in Arrow chunks (pandas' `str` after a concat): laid out
         # as an Arrow table, chunk by chunk.
         "pandas chunked strings": pd.concat([pdf.iloc[:1000], pdf.iloc[1000:]], ignore_index=True),
@@ -300,8 +305,7 @@ def test_long_polars_categories_are_looked_up_by_the_codes_in_use() -> None:
     assert icpfit.rank(df.with_columns(won), "won").attributes == icpfit.rank(
         exported.append_column("won", won.to_arrow()), "won"
     ).attributes
-    # A long list mostly in use (an id-like categorical) is read whole,
-    # with the same result.
+    # A long list mostly in use (an id-like categorical): the same result.
     dense_list = pl.Categorical(pl.Categories("icpfit_tests_dense"))
     values = [f"v{i}" for i in np.random.default_rng(2).permutation(6_000)]
     dense = pl.DataFrame({"code": pl.Series(values, dtype=dense_list), "won": won[:1].to_list() * 6_000})
@@ -438,3 +442,53 @@ def test_scores_keep_the_lent_ids_alive() -> None:
     gc.collect()
     assert scores.to_arrow().column("account_id").to_pylist() == t.column("account_id").to_pylist()
     assert scores.explain(3) == icp.score(t).explain(3)
+
+
+def test_unlisted_categories_are_read_by_the_codes_in_use_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A category list passed unlisted is indexed by the codes the scored
+    columns use, never iterated whole: not when those codes are the first
+    of a long list (reading a list of a million read and leveled it all,
+    0.4 s a call), and not for ids, which only label the rows and are
+    looked up when a label is first asked for."""
+    from icpfit import _frames
+
+    class Entries:
+        """A long category list that counts how it is read."""
+
+        def __init__(self, head: list[str], length: int) -> None:
+            self.head, self.length, self.asked = head, length, 0
+
+        def __getitem__(self, code: int) -> str:
+            self.asked += 1
+            if code >= self.length:
+                raise IndexError(code)
+            return self.head[code] if code < len(self.head) else f"other-{code}"
+
+        def __iter__(self) -> Any:
+            raise AssertionError("iterated whole")
+
+    t = table()
+    # The regions first, so their codes are the list's first (a dense prefix).
+    prefix = pl.Categorical(pl.Categories("icpfit_tests_prefix"))
+    df = pl.from_arrow(t).with_columns(pl.col("region").cast(prefix)).with_columns(pl.col("account_id").cast(prefix))
+    laid_out = _frames.for_scoring
+    lists: dict[str, Entries] = {}
+
+    def counted(frame: Any, keep: Any) -> Any:
+        data, categories, names = laid_out(frame, keep)
+        for name, c in categories.items():
+            codes = data.select(pl.col(name)).to_series().drop_nulls().unique().to_list()
+            head = [c[i] for i in range(max(codes) + 1)]
+            lists[name] = Entries(head, 10**6)
+        return data, {**lists}, names
+
+    monkeypatch.setattr(_frames, "for_scoring", counted)
+    icp = icpfit.Icp.from_dict(ICP)
+    scores = icp.score(df)
+    region_codes = df.select(pl.col("region").to_physical()).to_series().drop_nulls().n_unique()
+    assert lists["region"].asked == region_codes  # each code in use, once
+    assert lists["account_id"].asked == 0  # not yet: no label asked for
+    assert scores.to_arrow().column("account_id").to_pylist() == t.column("account_id").to_pylist()
+    assert lists["account_id"].asked == len(t)  # each id's code, once
+    monkeypatch.setattr(_frames, "for_scoring", laid_out)
+    assert_same(scores, icp.score(t), "counted")

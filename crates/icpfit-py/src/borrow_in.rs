@@ -45,6 +45,13 @@ pub struct Categories {
 #[derive(Debug, Clone, Copy)]
 pub struct ListId(usize);
 
+impl ListId {
+    /// The list's number (as [`Categories::list_of`] gives it).
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
 impl Categories {
     /// Column `name`'s codes index `list`.
     pub fn add_column(&mut self, name: String, list: ListId) {

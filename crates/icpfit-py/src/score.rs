@@ -8,8 +8,8 @@ use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
 use crate::table::{
-    Prepared, PyTable, arrow_err, coded_frame, detached, frames_call, html_escape, import_laid_out,
-    stream_capsule,
+    Prepared, PyTable, Unlisted, arrow_err, coded_frame, detached, entries_in_use, frames_call,
+    html_escape, import_laid_out, stream_capsule,
 };
 use arrow_array::types::{Int8Type, Int32Type};
 use arrow_array::{
@@ -119,7 +119,7 @@ impl PyFitScores {
     fn with_table<T>(&self, py: Python<'_>, f: impl FnOnce(Option<&AccountTable>) -> T) -> T {
         match (&self.table, &self.frame_ids) {
             (Some(t), _) => f(Some(&t.bind(py).get().0)),
-            (None, Some(ids)) => f(ids.table()),
+            (None, Some(ids)) => f(ids.table(py)),
             (None, None) => f(None),
         }
     }
@@ -673,7 +673,9 @@ fn score_frame(
         }
         Prepared::Other => return Ok(None),
     };
-    let (batches, schema) = import_laid_out(&source, &mut categories, &unlisted)?;
+    // Ids that only label the rows are read when a label is asked for.
+    let label_only = |f: &Field| is_id(f, &overrides) && !wanted.contains(&f.name().as_str());
+    let (batches, schema) = import_laid_out(&source, &mut categories, &unlisted, &label_only)?;
     let Some(keep) = projection(&schema, wanted, &overrides) else {
         return Ok(None);
     };
@@ -699,7 +701,12 @@ fn score_frame(
         Some(f) if FrameIds::readable(f.data_type()) => Some(FrameIds {
             field: (**f).clone(),
             arrays: id_batches.iter().map(|b| b.column(0).clone()).collect(),
-            categories: categories.list_of(f.name()).map(|i| categories.list(i)),
+            categories: categories.list_of(f.name()).map(|i| {
+                match Unlisted::source_of(&unlisted, i) {
+                    Some(source) => IdCategories::Unlisted(source.clone().unbind()),
+                    None => IdCategories::Listed(categories.list(i)),
+                }
+            }),
             table: std::sync::OnceLock::new(),
         }),
         // An id column of a type icpfit cannot read: converting it now
@@ -749,8 +756,18 @@ struct FrameIds {
     arrays: Vec<ArrayRef>,
     /// The categories the ids' codes index, when the frame's id column is
     /// categorical (laid out as codes): the ids are their entries.
-    categories: Option<Arc<[Option<String>]>>,
+    categories: Option<IdCategories>,
     table: std::sync::OnceLock<Option<AccountTable>>,
+}
+
+/// The categories of a frame's categorical ids.
+enum IdCategories {
+    /// Listed with the frame's other categories.
+    Listed(Arc<[Option<String>]>),
+    /// A long polars list (every categorical's, and ids are many): the
+    /// entries the ids use are looked up when a label is first asked for,
+    /// not on every call (1M ids: ~0.3 s of Python calls).
+    Unlisted(Py<PyAny>),
 }
 
 impl FrameIds {
@@ -764,14 +781,26 @@ impl FrameIds {
         }
     }
 
-    fn table(&self) -> Option<&AccountTable> {
+    fn table(&self, py: Python<'_>) -> Option<&AccountTable> {
+        use pyo3::sync::OnceLockExt;
+        // Looking up polars ids calls Python: another thread may run then
+        // and ask for the labels too; it waits detached, not holding the
+        // interpreter this one needs.
         self.table
-            .get_or_init(|| {
+            .get_or_init_py_attached(py, || {
                 let arrays: Vec<&ArrayRef> = self.arrays.iter().collect();
-                let column = match &self.categories {
+                let list = match &self.categories {
+                    Some(IdCategories::Listed(list)) => Some(Arc::clone(list)),
+                    Some(IdCategories::Unlisted(source)) => {
+                        let codes = arrays.iter().map(|a| a.as_ref());
+                        Some(entries_in_use(source.bind(py), codes).ok()?.into())
+                    }
+                    None => None,
+                };
+                let column = match list {
                     Some(list) => {
                         let mut categories = Categories::default();
-                        let i = categories.add_list(Arc::clone(list));
+                        let i = categories.add_list(list);
                         categories.add_column(self.field.name().clone(), i);
                         let leveled = categories.dictionaries();
                         coded_column(&self.field, &arrays, &leveled[0], true, None).ok()?

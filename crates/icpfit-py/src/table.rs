@@ -554,13 +554,28 @@ pub(crate) struct Unlisted<'py> {
     source: Bound<'py, PyAny>,
 }
 
+impl<'py> Unlisted<'py> {
+    /// The source of list number `list`, when it was passed unlisted.
+    pub(crate) fn source_of(unlisted: &[Self], list: usize) -> Option<&Bound<'py, PyAny>> {
+        unlisted
+            .iter()
+            .find(|u| u.list.index() == list)
+            .map(|u| &u.source)
+    }
+}
+
 /// The record batches of a frame laid out by [`coded_frame`] (or of any
 /// Arrow producer; a dict of arrays is a pandas layout), each [`Unlisted`]
 /// list of `categories` filled from the codes they hold.
+///
+/// Columns `unread` says need no strings (ids that only label a scoring's
+/// rows) are not looked at: their codes are looked up when a label is
+/// asked for ([`Unlisted::source_of`]), not on every call.
 pub(crate) fn import_laid_out(
     frame: &Bound<'_, PyAny>,
     categories: &mut Categories,
     unlisted: &[Unlisted<'_>],
+    unread: &dyn Fn(&arrow_schema::Field) -> bool,
 ) -> PyResult<(Vec<RecordBatch>, arrow_schema::SchemaRef)> {
     let (batches, schema) = match frame.cast::<PyDict>() {
         Ok(columns) => crate::numpy_lent::lent_batch(columns)?,
@@ -569,54 +584,65 @@ pub(crate) fn import_laid_out(
             .into_table()?
             .into_inner(),
     };
-    look_up_unlisted(unlisted, categories, &schema, &batches)?;
+    look_up_unlisted(unlisted, categories, &schema, &batches, unread)?;
     Ok((batches, schema))
 }
 
 /// Fills each [`Unlisted`] list of `categories` with the entries its
-/// columns use in `batches` (unsigned codes; nulls are not looked at), the
-/// others `None` (not in use): a frame of 1,000 rows scored in 68 ms once
-/// the process held 200,000 polars categories, 19 ms of which listing them
-/// and most of the rest leveling them. Codes of another type, or codes
-/// using a third of the list or more: the whole list is read.
+/// columns use in `batches` ([`entries_in_use`]), but for the columns
+/// `unread` names.
 fn look_up_unlisted(
     unlisted: &[Unlisted<'_>],
     categories: &mut Categories,
     schema: &Schema,
     batches: &[RecordBatch],
+    unread: &dyn Fn(&arrow_schema::Field) -> bool,
 ) -> PyResult<()> {
     for u in unlisted {
-        let mut used = UsedCodes::default();
-        let mut whole = false;
-        for name in categories.columns_of(u.list) {
-            let Ok(j) = schema.index_of(name) else {
-                continue;
-            };
-            for batch in batches {
-                whole |= !used.mark(batch.column(j).as_ref());
-            }
-        }
-        // Most of the list in use (an id-like categorical): reading it whole
-        // costs less than a lookup per code (a Python call each).
-        let entries = if whole || 3 * used.count() > used.len() {
-            u.source
-                .try_iter()?
-                .map(|e| e?.extract::<Option<String>>())
-                .collect::<PyResult<Vec<_>>>()?
-        } else {
-            let mut entries = vec![None; used.len()];
-            for code in used.codes() {
-                entries[code] = match u.source.get_item(code) {
-                    Ok(s) => s.extract()?,
-                    Err(e) if e.is_instance_of::<PyIndexError>(u.source.py()) => None,
-                    Err(e) => return Err(e),
-                };
-            }
-            entries
-        };
-        categories.set_list(u.list, entries);
+        let columns: Vec<usize> = categories
+            .columns_of(u.list)
+            .filter_map(|name| schema.index_of(name).ok())
+            .filter(|&j| !unread(schema.field(j)))
+            .collect();
+        let arrays = columns
+            .iter()
+            .flat_map(|&j| batches.iter().map(move |b| b.column(j).as_ref()));
+        categories.set_list(u.list, entries_in_use(&u.source, arrays)?);
     }
     Ok(())
+}
+
+/// The entries of a list passed unlisted that `arrays` use (unsigned
+/// codes; nulls are not looked at), the others `None` (not in use): a frame
+/// of 1,000 rows scored in 68 ms once the process held 200,000 polars
+/// categories, 19 ms of which listing them and most of the rest leveling
+/// them. Codes of another type: the whole list is read. (Reading it whole
+/// when the codes in use were dense, as the first 143 of a list of a
+/// million are, read and leveled the million: 0.4 s a call.)
+pub(crate) fn entries_in_use<'a>(
+    source: &Bound<'_, PyAny>,
+    arrays: impl Iterator<Item = &'a dyn Array>,
+) -> PyResult<Vec<Option<String>>> {
+    let mut used = UsedCodes::default();
+    let mut whole = false;
+    for array in arrays {
+        whole |= !used.mark(array);
+    }
+    if whole {
+        return source
+            .try_iter()?
+            .map(|e| e?.extract::<Option<String>>())
+            .collect();
+    }
+    let mut entries = vec![None; used.len()];
+    for code in used.codes() {
+        entries[code] = match source.get_item(code) {
+            Ok(s) => s.extract()?,
+            Err(e) if e.is_instance_of::<PyIndexError>(source.py()) => None,
+            Err(e) => return Err(e),
+        };
+    }
+    Ok(entries)
 }
 
 /// The codes seen in some unsigned integer arrays, as a bitset.
@@ -667,6 +693,7 @@ impl UsedCodes {
         self.codes().next_back().map_or(0, |c| c + 1)
     }
     /// The number of codes seen.
+    #[cfg(test)]
     fn count(&self) -> usize {
         self.0.iter().map(|w| w.count_ones() as usize).sum()
     }
@@ -689,7 +716,7 @@ fn coded_frame_to_table(
     order: &[String],
     overrides: &Overrides,
 ) -> PyResult<Option<AccountTable>> {
-    let (batches, schema) = import_laid_out(frame, categories, unlisted)?;
+    let (batches, schema) = import_laid_out(frame, categories, unlisted, &|_| false)?;
     let categories = &*categories;
     let Some(columns) = order
         .iter()
