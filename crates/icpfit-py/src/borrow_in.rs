@@ -98,17 +98,19 @@ impl Categories {
     }
     /// Each list as a dictionary, leveled once for all its columns.
     pub(crate) fn dictionaries(&self) -> Vec<Leveled<'_>> {
-        self.lists
-            .iter()
-            .map(|l| {
-                let dictionary = Dictionary::new(l.iter().map(|c| c.as_deref()).collect());
-                let may_convert = levels_may_convert(dictionary.levels());
-                Leveled {
-                    dictionary,
-                    may_convert,
-                }
-            })
-            .collect()
+        self.lists.iter().map(|l| Leveled::of(l)).collect()
+    }
+}
+
+impl<'a> Leveled<'a> {
+    /// A list (code i → entry i) leveled.
+    pub(crate) fn of(list: &'a [Option<String>]) -> Self {
+        let dictionary = Dictionary::new(list.iter().map(|c| c.as_deref()).collect());
+        let may_convert = levels_may_convert(dictionary.levels());
+        Self {
+            dictionary,
+            may_convert,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! per-row results out as numpy arrays or Arrow.
 
 use crate::arrow_in::{Overrides, convert, is_id, projection, table_from_batches};
-use crate::borrow_in::{Categories, borrowed_table, coded_column};
+use crate::borrow_in::{Categories, Leveled, borrowed_table, coded_column};
 use crate::error::{ArgumentError, BindResult, PyIcpfitErr, guard, warn};
 use crate::icp::PyIcp;
 use crate::rank::table_with;
@@ -799,11 +799,7 @@ impl FrameIds {
                 };
                 let column = match list {
                     Some(list) => {
-                        let mut categories = Categories::default();
-                        let i = categories.add_list(list);
-                        categories.add_column(self.field.name().clone(), i);
-                        let leveled = categories.dictionaries();
-                        coded_column(&self.field, &arrays, &leveled[0], true, None).ok()?
+                        coded_column(&self.field, &arrays, &Leveled::of(&list), true, None).ok()?
                     }
                     None => convert(&self.field, &arrays, true).ok()?,
                 };
